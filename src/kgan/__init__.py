@@ -1,0 +1,29 @@
+"""kgan: generative adversarial networks as ordinary Keras 3 models.
+
+>>> import kgan
+>>> gan = kgan.architectures.get("dcgan")(input_shape=(28, 28, 1), latent_dim=64)
+>>> gan.compile()                       # the default recipe
+>>> gan.fit(kgan.datasets.load("mnist-5k"), batch_size=128, epochs=5)
+"""
+
+from importlib import metadata as _metadata
+
+from kgan import architectures, datasets, errors, losses, metrics
+from kgan.errors import KganError
+from kgan.models import GANModel
+
+try:
+    __version__ = _metadata.version("kgan")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "GANModel",
+    "KganError",
+    "architectures",
+    "datasets",
+    "errors",
+    "losses",
+    "metrics",
+    "__version__",
+]

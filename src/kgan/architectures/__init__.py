@@ -1,0 +1,38 @@
+"""Architectures: builders registered under the ``kgan.architectures`` entry-point group.
+
+An architecture is a callable that takes keyword options, at least ``input_shape`` (the shape of one
+real sample) and ``latent_dim``, and returns an uncompiled :class:`~kgan.GANModel`: a factory function
+or a ``GANModel`` subclass. kgan's own (``dcgan``, ``mlp``) are found through kgan's entry points,
+exactly like a third party's.
+
+>>> build = kgan.architectures.get("dcgan")
+>>> gan = build(input_shape=(28, 28, 1), latent_dim=64)
+>>> kgan.architectures.names("*gan*")
+['dcgan']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kgan.registry import Registry
+
+__all__ = ["get", "names", "register", "registry"]
+
+
+def _validate(obj: Any) -> str | None:
+    from kgan.models import GANModel
+
+    if isinstance(obj, type):
+        if issubclass(obj, GANModel):
+            return None
+        return f"expected a factory function or a kgan.GANModel subclass, got the class {obj.__qualname__}"
+    if callable(obj):
+        return None
+    return f"expected a callable that returns a kgan.GANModel, got {type(obj).__name__}: {obj!r}"
+
+
+registry = Registry("kgan.architectures", "architecture", _validate)
+get = registry.get
+names = registry.names
+register = registry.register

@@ -1,0 +1,75 @@
+"""Multilayer perceptrons for low-dimensional data such as the ``ring8`` and ``grid25`` mixtures.
+
+Shapes, for ``input_shape=(d,)``::
+
+    G: z (latent_dim) -> [Dense(units) ReLU] x depth -> Dense(d) (linear output)
+    D: x (d)          -> [Dense(units) LeakyReLU] x depth -> Dense(1) (raw logit)
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from kgan.architectures._checks import positive_int
+from kgan.errors import ConfigurationError
+from kgan.models import GANModel
+
+__all__ = ["mlp", "mlp_generator", "mlp_discriminator"]
+
+
+def _dim(input_shape) -> int:
+    shape = tuple(input_shape) if input_shape is not None else ()
+    if len(shape) != 1:
+        raise ConfigurationError(
+            f"input_shape must be (features,) for the mlp architecture, received {input_shape!r}; "
+            f"use dcgan for images."
+        )
+    return positive_int("input_shape[0]", shape[0])
+
+
+def mlp_generator(input_shape=(2,), latent_dim: int = 16, units: int = 128, depth: int = 3) -> keras.Model:
+    """``(batch, latent_dim) -> (batch, d)``, unbounded output."""
+    z = keras.Input((positive_int("latent_dim", latent_dim),), name="z")
+    x = z
+    for _ in range(positive_int("depth", depth)):
+        x = layers.Dense(positive_int("units", units), activation="relu")(x)
+    return keras.Model(z, layers.Dense(_dim(input_shape), dtype="float32")(x), name="generator")
+
+
+def mlp_discriminator(input_shape=(2,), units: int = 128, depth: int = 3) -> keras.Model:
+    """``(batch, d) -> (batch, 1)`` raw logits."""
+    x_in = keras.Input((_dim(input_shape),), name="x")
+    x = x_in
+    for _ in range(positive_int("depth", depth)):
+        x = layers.Dense(positive_int("units", units))(x)
+        x = layers.LeakyReLU(0.2)(x)
+    return keras.Model(x_in, layers.Dense(1, dtype="float32")(x), name="discriminator")
+
+
+def mlp(
+    input_shape=(2,),
+    latent_dim: int = 16,
+    units: int = 128,
+    depth: int = 3,
+    seed: int | None = None,
+    **kwargs,
+) -> GANModel:
+    """An uncompiled MLP :class:`~kgan.GANModel` for vectors of shape ``input_shape = (d,)``.
+
+    Args:
+        input_shape: ``(d,)``.
+        latent_dim: Size of ``z``.
+        units: Width of each hidden layer.
+        depth: Hidden layers in each network.
+        seed: Seed of the weights' initialisation and of the training noise.
+        **kwargs: Passed to :class:`~kgan.GANModel`.
+    """
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    return GANModel(
+        generator=mlp_generator(input_shape, latent_dim, units, depth),
+        discriminator=mlp_discriminator(input_shape, units, depth),
+        seed=seed,
+        **kwargs,
+    )

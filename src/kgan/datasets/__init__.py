@@ -1,0 +1,103 @@
+"""Datasets, all offline: ``mnist-5k`` (embedded), ``mnist`` (Keras cache), ``ring8``, ``grid25``,
+and a user's own ``.npz`` file or image folder.
+
+Images come out float32 in ``[-1, 1]``, channels last, ``(n, H, W, C)``. Points come out float32
+``(n, 2)``.
+
+>>> x = kgan.datasets.load("mnist-5k")                 # (5000, 28, 28, 1)
+>>> x, y = kgan.datasets.load("mnist-5k", with_labels=True)
+>>> pts = kgan.datasets.load("ring8")                  # (10000, 2)
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+
+import numpy as np
+
+from kgan.datasets.images import load_mnist, load_mnist5k, load_path, to_unit_range
+from kgan.datasets.mixtures import MIXTURES, Mixture, sample_mixture
+from kgan.errors import DataError, UnknownNameError
+
+__all__ = ["load", "names", "mixture", "Mixture", "to_unit_range"]
+
+_DESCRIPTIONS = {
+    "mnist-5k": "5,000 MNIST digits, 500 per class, 28x28x1 (embedded, offline)",
+    "mnist": "60,000 MNIST training digits, 28x28x1 (Keras cache; downloads if online)",
+    "ring8": "8 Gaussians on a circle of radius 2, std 0.02, 10,000 points (generated)",
+    "grid25": "25 Gaussians on a 5x5 grid, std 0.05, 10,000 points (generated)",
+}
+
+
+def names() -> dict[str, str]:
+    """Built-in dataset names with a one-line description."""
+    return dict(_DESCRIPTIONS)
+
+
+def mixture(name: str) -> Mixture:
+    """Centres and std of a built-in mixture (``ring8``, ``grid25``), for :func:`kgan.metrics.mode_coverage`."""
+    if name not in MIXTURES:
+        raise UnknownNameError("mixture", name, difflib.get_close_matches(name, MIXTURES), sorted(MIXTURES))
+    return MIXTURES[name]
+
+
+def _images(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim == 2 and int(np.sqrt(x.shape[1])) ** 2 == x.shape[1] and x.dtype == np.uint8:
+        side = int(np.sqrt(x.shape[1]))
+        x = x.reshape(-1, side, side)
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.dtype == np.uint8:
+        return to_unit_range(x)
+    x = x.astype(np.float32)
+    if x.ndim == 4 and x.size and (x.min() < -1.001 or x.max() > 1.001):
+        if x.min() >= 0 and x.max() <= 255:
+            return to_unit_range(x)
+        raise DataError(f"Images have values in [{x.min():g}, {x.max():g}]; give uint8 pixels or floats in [-1, 1].")
+    return x
+
+
+def load(name: str, with_labels: bool = False, n: int | None = None, seed: int = 0):
+    """Load a dataset by name or path.
+
+    Args:
+        name: ``"mnist-5k"``, ``"mnist"``, ``"ring8"``, ``"grid25"``, or a path to a ``.npz`` file
+            (arrays ``x``/``images`` and optionally ``y``/``labels``) or a folder of images.
+        with_labels: Also return integer labels ``(n,)`` (mode index for mixtures).
+        n: Number of points for the generated mixtures (default 10,000); ignored for files.
+        seed: Seed of the generated mixtures.
+
+    Returns:
+        ``x``, or ``(x, y)`` with ``with_labels=True``.
+
+    Raises:
+        kgan.errors.UnknownNameError: For a name that is neither built in nor an existing path.
+        kgan.errors.DataError: For unreadable files, or labels asked of a dataset without them.
+    """
+    if not isinstance(name, (str, os.PathLike)):
+        raise TypeError(f"name must be a dataset name or a path, received {type(name).__name__}")
+    key = str(name)
+    if key in MIXTURES:
+        x, y = sample_mixture(key, n=10_000 if n is None else n, seed=seed)
+    elif key == "mnist-5k":
+        raw, y = load_mnist5k()
+        x = to_unit_range(raw)[..., None]
+    elif key == "mnist":
+        raw, y = load_mnist()
+        x = to_unit_range(raw)[..., None]
+    elif os.path.exists(key) or os.sep in key or key.endswith(".npz"):
+        raw, y = load_path(key)
+        x = _images(raw) if raw.ndim >= 3 or raw.dtype == np.uint8 else raw.astype(np.float32)
+    else:
+        close = difflib.get_close_matches(key, list(_DESCRIPTIONS), n=3, cutoff=0.5)
+        raise UnknownNameError("dataset", key, close, list(_DESCRIPTIONS))
+    if not with_labels:
+        return x
+    if y is None:
+        raise DataError(f"Dataset {key!r} has no labels; drop with_labels=True, or add a 'y' array / class subfolders.")
+    y = np.asarray(y)
+    if len(y) != len(x):
+        raise DataError(f"Dataset {key!r} has {len(x)} samples but {len(y)} labels.")
+    return x, y.astype(np.int64)

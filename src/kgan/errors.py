@@ -1,0 +1,70 @@
+"""kgan's exceptions.
+
+Every error kgan raises on purpose derives from :class:`KganError`, so callers (and the CLI) can tell a
+user mistake, answered with a message that says what to change, from a bug. The subclasses also derive
+from the built-in exception a Python user would expect (``ValueError``, ``LookupError``, ...), so
+existing ``except ValueError`` code keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "KganError",
+    "UnknownNameError",
+    "DuplicateNameError",
+    "PluginLoadError",
+    "DataError",
+    "ConfigurationError",
+    "RunDirectoryError",
+]
+
+
+class KganError(Exception):
+    """Base class of every error kgan raises deliberately."""
+
+
+class UnknownNameError(KganError, LookupError):
+    """A registry was asked for a name it does not hold.
+
+    Attributes:
+        kind: What was looked up, for example ``"architecture"``.
+        name: The name that was asked for.
+        suggestions: Close matches among the registered names.
+        available: All registered names.
+    """
+
+    def __init__(self, kind: str, name: str, suggestions: list[str], available: list[str]):
+        self.kind, self.name = kind, name
+        self.suggestions, self.available = list(suggestions), list(available)
+        hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        listing = ", ".join(available) if available else "(none registered)"
+        super().__init__(
+            f"Unknown {kind} {name!r}.{hint} Registered {kind}s: {listing}. "
+            f"Run `kgan list` to see every {kind} with the package that provides it."
+        )
+
+    def __str__(self) -> str:  # LookupError would otherwise repr() the message
+        return self.args[0]
+
+
+class DuplicateNameError(KganError, LookupError):
+    """Two sources claim the same registered name."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class PluginLoadError(KganError, ImportError):
+    """A registered entry point failed to import, or loaded an object of the wrong kind."""
+
+
+class DataError(KganError, ValueError):
+    """Training or evaluation data that kgan cannot use as given."""
+
+
+class ConfigurationError(KganError, ValueError):
+    """An argument or combination of arguments that cannot work."""
+
+
+class RunDirectoryError(KganError, FileExistsError):
+    """An output directory that would be overwritten or cannot be written."""

@@ -1,0 +1,40 @@
+"""The one place where kgan's training mechanics depend on the Keras backend.
+
+As Keras picks its trainer in ``keras/src/models/model.py``, kgan picks a :class:`GANTrainer` mixin
+here, once, at import. A backend module provides exactly two things to the backend-independent
+:class:`~kgan.GANModel`:
+
+- ``_optimize(loss_fn, variables, optimizer)``: differentiate ``loss_fn() -> (loss, logs)`` with respect
+  to ``variables``, apply the update with ``optimizer``, and return ``logs``;
+- ``input_gradients(fn, inputs)``: ``d sum(fn(inputs)) / d inputs`` (for gradient penalties), usable
+  inside ``_optimize``'s loss function (double backpropagation).
+
+Everything else (losses, metrics, schedules, callbacks) is written once in ``keras.ops``.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from kgan.errors import ConfigurationError
+
+__all__ = ["GANTrainer", "BACKEND"]
+
+BACKEND = keras.backend.backend()
+
+if BACKEND == "tensorflow":
+    from kgan.models.backend.tensorflow import TensorFlowGANTrainer as GANTrainer
+else:  # pragma: no cover - exercised only under other KERAS_BACKEND values
+
+    class GANTrainer:  # type: ignore[no-redef]
+        """Placeholder that refuses to train on a backend kgan does not implement yet."""
+
+        def _optimize(self, loss_fn, variables, optimizer):
+            raise ConfigurationError(
+                f"kgan's GANModel cannot train on the Keras backend {BACKEND!r} yet: only 'tensorflow' "
+                f"is implemented. Set KERAS_BACKEND=tensorflow before importing keras. Loading, "
+                f"generate() and predict() work on any backend."
+            )
+
+        def input_gradients(self, fn, inputs):
+            self._optimize(None, None, None)

@@ -1,0 +1,398 @@
+"""GANModel: a generator and a discriminator trained by ``model.fit``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+from keras import ops
+
+from kgan import losses as losses_module
+from kgan.errors import ConfigurationError
+from kgan.models.backend import GANTrainer
+from kgan.models.data_checks import check_samples, first_batch
+
+__all__ = ["GANModel"]
+
+_METRIC_NAMES = ("d_loss", "g_loss", "d_real", "d_fake", "penalty")
+
+
+def _default_optimizer() -> keras.optimizers.Optimizer:
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+def _static_shape(model: Any, which: str) -> tuple | None:
+    """``model.input_shape[1:]`` / ``model.output_shape[1:]`` when known and single, else ``None``."""
+    try:
+        shape = getattr(model, f"{which}_shape")
+    except (AttributeError, ValueError, RuntimeError):
+        return None
+    if not isinstance(shape, tuple) or not shape or isinstance(shape[0], (tuple, list)):
+        return None
+    return tuple(shape[1:])
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class GANModel(GANTrainer, keras.Model):
+    """A GAN as a Keras model: ``fit`` trains the discriminator and the generator in turn.
+
+    Each training step runs ``d_steps`` discriminator updates, each on fresh fakes ``G(z)`` with
+    ``z ~ N(0, I)`` and with no gradient flowing into G, then one generator update through the frozen
+    discriminator. The adversarial objective comes from a :class:`~kgan.losses.GANLoss` chosen in
+    :meth:`compile`. Calling the model, or ``predict``, maps latent vectors to samples.
+
+    Args:
+        generator: Keras model ``(batch, latent_dim) -> (batch, *sample_shape)``.
+        discriminator: Keras model ``(batch, *sample_shape) -> (batch, 1)`` raw outputs (no sigmoid).
+        latent_dim: Size of ``z``. Read from the generator's input when omitted.
+        seed: Seed of the training noise; ``None`` draws one.
+        data_range: ``(low, high)`` range real data must lie in, checked before training. ``"auto"``
+            means ``(-1, 1)`` (tanh images) for samples of rank 3 and no check otherwise.
+        **kwargs: Passed to ``keras.Model`` (``name``...).
+
+    Subclass it to change a step: override :meth:`compute_discriminator_loss` or
+    :meth:`compute_generator_loss` (backend-independent maths), :meth:`generate_fakes` (conditioning),
+    or :meth:`discriminator_step` / :meth:`generator_step` (one whole update each).
+
+    Example:
+        >>> gan = kgan.GANModel(generator=g, discriminator=d)
+        >>> gan.compile(loss="bce")          # Adam(2e-4, beta_1=0.5) for both by default
+        >>> gan.fit(images, batch_size=128, epochs=5)
+        >>> samples = gan.generate(16, seed=0)
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int | None = None,
+        seed: int | None = None,
+        data_range: Any = "auto",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for arg, value in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(value, keras.layers.Layer):
+                raise ConfigurationError(
+                    f"{arg} must be a Keras model or layer, received {type(value).__name__}: {value!r}"
+                )
+        # === Networks ===
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = self._resolve_latent_dim(latent_dim)
+        self.sample_shape = self._check_network_shapes()
+        # === Config ===
+        self.seed = seed
+        self.data_range = self._resolve_data_range(data_range)
+        # === State ===
+        self.noise_seed = keras.random.SeedGenerator(seed, name="noise_seed")
+        self._trackers = [keras.metrics.Mean(name=n) for n in _METRIC_NAMES]
+        self.gan_loss: losses_module.GANLoss | None = None
+        self.d_steps = 1
+        if getattr(generator, "built", False) and getattr(discriminator, "built", False):
+            self.built = True
+
+    # === Construction checks ===
+
+    def _resolve_latent_dim(self, latent_dim: int | None) -> int:
+        from_generator = _static_shape(self.generator, "input")
+        if latent_dim is None:
+            if from_generator is None or len(from_generator) != 1 or from_generator[0] is None:
+                raise ConfigurationError(
+                    "latent_dim could not be read from the generator's input "
+                    f"(input shape {from_generator}); pass latent_dim=N explicitly."
+                )
+            return int(from_generator[0])
+        if int(latent_dim) != latent_dim or latent_dim < 1:
+            raise ConfigurationError(f"latent_dim must be a positive integer, received {latent_dim!r}")
+        if from_generator is not None and len(from_generator) == 1 and from_generator[0] not in (None, latent_dim):
+            raise ConfigurationError(
+                f"latent_dim={latent_dim} but the generator takes inputs of size {from_generator[0]}; "
+                f"drop latent_dim or build the generator with Input(shape=({latent_dim},))."
+            )
+        return int(latent_dim)
+
+    def _check_network_shapes(self) -> tuple | None:
+        g_out = _static_shape(self.generator, "output")
+        d_in = _static_shape(self.discriminator, "input")
+        if g_out is not None and d_in is not None and g_out != d_in:
+            raise ConfigurationError(
+                f"The generator produces samples of shape {g_out} but the discriminator takes {d_in}. "
+                f"Both networks must agree on one sample shape; rebuild one of them."
+            )
+        return d_in if d_in is not None else g_out
+
+    def _resolve_data_range(self, data_range: Any) -> tuple[float, float] | None:
+        if data_range == "auto":
+            return (-1.0, 1.0) if self.sample_shape is not None and len(self.sample_shape) == 3 else None
+        if data_range is None:
+            return None
+        try:
+            low, high = (float(v) for v in data_range)
+        except (TypeError, ValueError):
+            low, high = 1.0, 0.0
+        if not low < high:
+            raise ConfigurationError(
+                f"data_range must be 'auto', None or (low, high) with low < high, received {data_range!r}"
+            )
+        return (low, high)
+
+    # === Compile ===
+
+    def compile(
+        self,
+        g_optimizer: Any = None,
+        d_optimizer: Any = None,
+        loss: Any = "bce",
+        d_steps: int | None = None,
+        **kwargs,
+    ) -> None:
+        """Configure training.
+
+        Args:
+            g_optimizer: Generator optimizer (instance, name or config). Default
+                ``Adam(2e-4, beta_1=0.5)``.
+            d_optimizer: Discriminator optimizer. Default ``Adam(2e-4, beta_1=0.5)``.
+            loss: A :class:`~kgan.losses.GANLoss`, its registered name (``"bce"``, ``"lsgan"``,
+                ``"hinge"``, ``"wgan-gp"``, ``"bce-r1"``, a plugin's) or config.
+            d_steps: Discriminator updates per generator update; default: the loss's
+                ``default_d_steps`` (5 for ``wgan-gp``, else 1).
+            **kwargs: Passed to ``keras.Model.compile`` (``jit_compile``, ``run_eagerly``,
+                ``steps_per_execution``).
+
+        Raises:
+            ConfigurationError: For ``d_steps < 1`` or arguments a GAN cannot use.
+        """
+        for bad in ("optimizer", "metrics", "weighted_metrics", "loss_weights"):
+            if bad in kwargs:
+                raise ConfigurationError(
+                    f"GANModel.compile does not take {bad}=; use g_optimizer= and d_optimizer= for the "
+                    f"two optimizers, and loss= for the adversarial objective."
+                )
+        gan_loss = losses_module.get(loss)
+        if d_steps is None:
+            d_steps = gan_loss.default_d_steps
+        if isinstance(d_steps, bool) or not isinstance(d_steps, (int, np.integer)) or d_steps < 1:
+            raise ConfigurationError(
+                f"d_steps must be an integer >= 1 (discriminator updates per generator update), "
+                f"received {d_steps!r}"
+            )
+        g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else _default_optimizer()
+        d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else _default_optimizer()
+        if g_opt is d_opt:
+            raise ConfigurationError(
+                "g_optimizer and d_optimizer are the same object; each network needs its own optimizer "
+                "(its moments belong to its variables). Pass two instances."
+            )
+        self.gan_loss, self.d_steps = gan_loss, int(d_steps)
+        self.g_optimizer, self.d_optimizer = g_opt, d_opt
+        # model.optimizer is the generator's: its `iterations` counts training steps for callbacks.
+        super().compile(optimizer=g_opt, **kwargs)
+        self._build_optimizers()
+
+    def _build_optimizers(self) -> None:
+        if self.generator.built and not self.g_optimizer.built:
+            self.g_optimizer.build(self.generator.trainable_variables)
+        if self.discriminator.built and not self.d_optimizer.built:
+            self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    def get_compile_config(self) -> dict:
+        if not self.compiled or self.gan_loss is None:
+            return {}
+        return {
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "loss": losses_module.serialize(self.gan_loss),
+            "d_steps": self.d_steps,
+        }
+
+    def compile_from_config(self, config: dict) -> None:
+        if not config:
+            return
+        self.compile(
+            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
+            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
+            loss=losses_module.get(config["loss"]),
+            d_steps=config["d_steps"],
+        )
+
+    # === Sampling ===
+
+    def sample_latents(self, n, seed: Any = None):
+        """``z ~ N(0, I)`` of shape ``(n, latent_dim)``. ``seed=None`` uses the training noise state."""
+        return keras.random.normal((n, self.latent_dim), seed=self.noise_seed if seed is None else seed)
+
+    def generate_fakes(self, batch_size, labels=None, training: bool = False):
+        """``G(z)`` for a fresh ``z``; the hook conditional models override to use ``labels``."""
+        return self.generator(self.sample_latents(batch_size), training=training)
+
+    def call(self, inputs, training: bool = False):
+        """Latent vectors ``(batch, latent_dim)`` to samples: ``G(inputs)``."""
+        return self.generator(inputs, training=training)
+
+    def generate(self, n: int, seed: int | None = None, batch_size: int = 256) -> np.ndarray:
+        """``n`` samples as a numpy array, the generator in inference mode.
+
+        Args:
+            n: Number of samples.
+            seed: Same seed, same samples. ``None`` draws fresh latents.
+            batch_size: Samples generated per forward pass.
+
+        Returns:
+            ``np.ndarray`` of shape ``(n, *sample_shape)``, float32.
+        """
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ConfigurationError(f"n must be a positive integer, received {n!r}")
+        if seed is None:
+            seed = int(np.random.default_rng().integers(0, 2**31 - 1))
+        z = keras.random.normal((int(n), self.latent_dim), seed=int(seed))
+        return np.asarray(self.predict(z, batch_size=batch_size, verbose=0), dtype=np.float32)
+
+    # === Loss computations (backend-independent) ===
+
+    def compute_discriminator_loss(self, real, fake, labels=None, training: bool = True):
+        """D's loss on a real and a fake batch.
+
+        Returns:
+            ``(loss, logs)``: the scalar D minimises (adversarial loss plus penalty) and a dict with
+            ``d_loss`` (adversarial part), ``d_real`` and ``d_fake`` (mean raw D output) and, with a
+            penalty, ``penalty``.
+        """
+        real_logits = self.discriminator(real, training=training)
+        fake_logits = self.discriminator(fake, training=training)
+        adversarial = self.gan_loss.discriminator_loss(real_logits, fake_logits)
+        logs = {"d_loss": adversarial, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+        loss = adversarial
+        if self.gan_loss.penalty is not None:
+            penalty = self.compute_penalty(real, fake, labels, training=training)
+            logs["penalty"] = penalty
+            loss = loss + penalty
+        return loss, logs
+
+    def compute_penalty(self, real, fake, labels=None, training: bool = True):
+        """The loss's gradient penalty at its points; lazily every ``penalty.every`` steps in training."""
+        penalty = self.gan_loss.penalty
+
+        def value():
+            points = ops.stop_gradient(penalty.points(real, fake, seed=self.noise_seed))
+            grads = self.input_gradients(lambda p: self.discriminator(p, training=training), points)
+            return penalty(grads)
+
+        if not training or penalty.every == 1:
+            return value()
+        due = ops.equal(ops.mod(self.d_optimizer.iterations, penalty.every), 0)
+        return ops.cond(due, lambda: value() * float(penalty.every), lambda: ops.zeros((), dtype="float32"))
+
+    def compute_generator_loss(self, real, labels=None, training: bool = True):
+        """G's loss through the frozen discriminator. Returns ``(loss, {"g_loss": loss})``."""
+        fake = self.generate_fakes(ops.shape(real)[0], labels, training=training)
+        fake_logits = self.discriminator(fake, training=training)
+        real_logits = None
+        if getattr(self.gan_loss, "requires_real_logits", False):
+            real_logits = self.discriminator(real, training=training)
+        loss = self.gan_loss.generator_loss(fake_logits, real_logits)
+        return loss, {"g_loss": loss}
+
+    # === Steps ===
+
+    def discriminator_step(self, real, labels=None) -> dict:
+        """One discriminator update on ``real`` and fresh fakes detached from G. Returns logs."""
+        fake = ops.stop_gradient(self.generate_fakes(ops.shape(real)[0], labels, training=True))
+        return self._optimize(
+            lambda: self.compute_discriminator_loss(real, fake, labels, training=True),
+            self.discriminator.trainable_variables,
+            self.d_optimizer,
+        )
+
+    def generator_step(self, real, labels=None) -> dict:
+        """One generator update; only G's variables change. Returns logs."""
+        return self._optimize(
+            lambda: self.compute_generator_loss(real, labels, training=True),
+            self.generator.trainable_variables,
+            self.g_optimizer,
+        )
+
+    def train_step(self, data):
+        real, labels = self.unpack_batch(data)
+        d_logs = {}
+        for _ in range(self.d_steps):
+            d_logs = self.discriminator_step(real, labels)
+        g_logs = self.generator_step(real, labels)
+        return self._update_trackers({**d_logs, **g_logs})
+
+    def test_step(self, data):
+        real, labels = self.unpack_batch(data)
+        fake = self.generate_fakes(ops.shape(real)[0], labels, training=False)
+        _, d_logs = self.compute_discriminator_loss(real, fake, labels, training=False)
+        _, g_logs = self.compute_generator_loss(real, labels, training=False)
+        return self._update_trackers({**d_logs, **g_logs})
+
+    def unpack_batch(self, data):
+        """``(real, labels)`` from what the data pipeline yields: ``x``, ``(x,)`` or ``(x, y)``."""
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return x, y
+
+    # === Metrics ===
+
+    @property
+    def metrics(self):
+        return list(self._trackers)
+
+    def _update_trackers(self, logs: dict) -> dict:
+        out = {}
+        for tracker in self._trackers:
+            if tracker.name in logs:
+                tracker.update_state(logs[tracker.name])
+                out[tracker.name] = tracker.result()
+        return out
+
+    # === Data checks ===
+
+    def _check_data(self, x: Any, y: Any, where: str) -> None:
+        if not self.compiled or self.gan_loss is None:
+            raise ConfigurationError(
+                f"Call compile() before {where}(), for example gan.compile(loss='bce')."
+            )
+        samples, _ = first_batch(x, y)
+        if samples is not None:
+            check_samples(samples, self.sample_shape, self.data_range, where=f"the data given to {where}")
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """``keras.Model.fit``, after checking the data's shape, dtype and range against the model."""
+        self._check_data(x, y, "fit")
+        return super().fit(x, y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """``keras.Model.evaluate``: the same losses as training, without updates."""
+        self._check_data(x, y, "evaluate")
+        return super().evaluate(x, y, *args, **kwargs)
+
+    # === Saving ===
+
+    def get_config(self) -> dict:
+        return {
+            "name": self.name,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "seed": self.seed,
+            "data_range": None if self.data_range is None else list(self.data_range),
+        }
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    def save_own_variables(self, store) -> None:
+        super().save_own_variables(store)
+        store["noise_seed_state"] = self.noise_seed.state
+
+    def load_own_variables(self, store) -> None:
+        keys = list(store.keys())
+        if "noise_seed_state" in keys:
+            self.noise_seed.state.assign(store["noise_seed_state"])
+        super().load_own_variables({k: store[k] for k in keys if k != "noise_seed_state"})
