@@ -39,7 +39,7 @@ class UnknownNameError(KganError, LookupError):
         hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         listing = ", ".join(available) if available else "(none registered)"
         super().__init__(
-            f"Unknown {kind} {name!r}.{hint} Registered {kind}s: {listing}. "
+            f"Unknown {kind} {name!r}.{hint} Registered {kind} names: {listing}. "
             f"Run `kgan list` to see every {kind} with the package that provides it."
         )
 

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from kgan.errors import DuplicateNameError, PluginLoadError, UnknownNameError
 
-__all__ = ["Entry", "Registry", "entry_points"]
+__all__ = ["Entry", "Registry", "entry_points", "ARCHITECTURES", "LOSSES"]
 
 
 def entry_points(group: str) -> list[metadata.EntryPoint]:
@@ -220,3 +220,33 @@ class Registry:
     def unregister(self, name: str) -> None:
         """Remove an in-process registration (installed entries stay installed)."""
         self._in_process.pop(name, None)
+
+
+# === kgan's two registries ===
+
+
+def _validate_architecture(obj: Any) -> str | None:
+    from kgan.models import GANModel
+
+    if isinstance(obj, type):
+        if issubclass(obj, GANModel):
+            return None
+        return f"expected a factory function or a kgan.GANModel subclass, got the class {obj.__qualname__}"
+    if callable(obj):
+        return None
+    return f"expected a callable that returns a kgan.GANModel, got {type(obj).__name__}: {obj!r}"
+
+
+def _validate_loss(obj: Any) -> str | None:
+    from kgan.losses import GANLoss
+
+    if isinstance(obj, type) and issubclass(obj, GANLoss):
+        return None
+    return (
+        f"expected a subclass of kgan.losses.GANLoss, got {obj!r} ({type(obj).__name__}); "
+        f"point the entry point at the loss class"
+    )
+
+
+ARCHITECTURES = Registry("kgan.architectures", "architecture", _validate_architecture)
+LOSSES = Registry("kgan.losses", "loss", _validate_loss)

@@ -13,26 +13,10 @@ exactly like a third party's.
 
 from __future__ import annotations
 
-from typing import Any
-
-from kgan.registry import Registry
+from kgan.registry import ARCHITECTURES as registry
 
 __all__ = ["get", "names", "register", "registry"]
 
-
-def _validate(obj: Any) -> str | None:
-    from kgan.models import GANModel
-
-    if isinstance(obj, type):
-        if issubclass(obj, GANModel):
-            return None
-        return f"expected a factory function or a kgan.GANModel subclass, got the class {obj.__qualname__}"
-    if callable(obj):
-        return None
-    return f"expected a callable that returns a kgan.GANModel, got {type(obj).__name__}: {obj!r}"
-
-
-registry = Registry("kgan.architectures", "architecture", _validate)
 get = registry.get
 names = registry.names
 register = registry.register

@@ -41,7 +41,7 @@ from kgan.losses.reconstruction import (
     cycle_consistency_loss,
     identity_loss,
 )
-from kgan.registry import Registry
+from kgan.registry import LOSSES
 
 __all__ = [
     "GANLoss",
@@ -76,16 +76,7 @@ __all__ = [
 ]
 
 
-def _validate(obj: Any) -> str | None:
-    if isinstance(obj, type) and issubclass(obj, GANLoss):
-        return None
-    return (
-        f"expected a subclass of kgan.losses.GANLoss, got {obj!r} "
-        f"({type(obj).__name__}); point the entry point at the loss class"
-    )
-
-
-registry = Registry("kgan.losses", "loss", _validate)
+registry = LOSSES
 names = registry.names
 register = registry.register
 

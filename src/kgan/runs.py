@@ -1,0 +1,180 @@
+"""A training run on disk: what ``kgan train`` does, callable from Python.
+
+``train(...)`` loads a dataset, builds a registered architecture for it, compiles it with a registered
+loss and the default recipe, trains it with ``fit`` and writes the run directory::
+
+    OUT/model.keras   the trained GANModel (written atomically: to a temporary name, then renamed)
+    OUT/run.json      the exact options, seed, package versions and wall time
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kgan.errors import ConfigurationError, RunDirectoryError
+
+__all__ = ["train", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE"]
+
+RUN_FILE = "run.json"
+MODEL_FILE = "model.keras"
+
+
+def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Create ``out`` or check that it may be used; never deletes anything.
+
+    Raises:
+        RunDirectoryError: ``out`` is a file, is not writable, or already holds files and
+            ``overwrite`` is false.
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise RunDirectoryError(f"--out {str(path)!r} is a file, not a directory; choose a directory path.")
+    if path.is_dir():
+        existing = sorted(p.name for p in path.iterdir())
+        if existing and not overwrite:
+            shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
+            raise RunDirectoryError(
+                f"--out {str(path)!r} already holds a run ({shown}). Choose a new directory, or pass "
+                f"--overwrite (overwrite=True) to replace the files this run writes there."
+            )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".kgan-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise RunDirectoryError(f"--out {str(path)!r} cannot be written: {exc}") from exc
+    return path
+
+
+def save_model_atomically(model: Any, path: str | os.PathLike) -> Path:
+    """``model.save(path)`` through a temporary file in the same directory and an atomic rename.
+
+    A crash during the save leaves the previous file intact.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}.keras")
+    try:
+        model.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def _accepts(fn: Any, name: str) -> bool:
+    """Whether ``fn`` takes a keyword argument ``name`` (or ``**kwargs``)."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in params)
+
+
+def _versions() -> dict[str, str]:
+    import keras
+
+    import kgan
+
+    out = {"kgan": kgan.__version__, "keras": keras.__version__, "python": platform.python_version()}
+    out["backend"] = keras.backend.backend()
+    try:
+        import tensorflow as tf
+
+        out["tensorflow"] = tf.__version__
+    except ImportError:  # pragma: no cover
+        pass
+    out["numpy"] = np.__version__
+    return out
+
+
+def train(
+    architecture: str = "dcgan",
+    dataset: str = "mnist-5k",
+    loss: str = "bce",
+    epochs: int = 5,
+    batch_size: int = 128,
+    latent_dim: int | None = None,
+    seed: int = 0,
+    out: str | os.PathLike = "runs/dcgan",
+    overwrite: bool = False,
+    d_steps: int | None = None,
+    architecture_options: dict | None = None,
+    verbose: int | str = "auto",
+    callbacks: list | None = None,
+):
+    """Train a registered architecture on a dataset and write the run directory.
+
+    Args:
+        architecture: Registered architecture name (``kgan list``).
+        dataset: Dataset name or path (:func:`kgan.datasets.load`).
+        loss: Registered loss name.
+        epochs: Passes over the dataset.
+        batch_size: Samples per step.
+        latent_dim: Size of ``z``; the architecture's default when ``None``.
+        seed: Seeds weights, noise and shuffling.
+        out: Run directory; must be new or empty unless ``overwrite``.
+        overwrite: Allow writing into a directory that already holds files.
+        d_steps: Discriminator steps per generator step; the loss's default when ``None``.
+        architecture_options: Extra keyword options for the architecture (``{"width": 32}``).
+        verbose: ``fit``'s verbosity.
+        callbacks: Extra Keras callbacks.
+
+    Returns:
+        The trained :class:`~kgan.GANModel`.
+    """
+    import keras
+
+    from kgan import architectures, datasets, losses
+
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
+    # Resolve every name and the data before touching the disk or training anything.
+    build = architectures.get(architecture)
+    gan_loss = losses.get(loss)
+    x = datasets.load(dataset)
+    run_dir = prepare_run_directory(out, overwrite=overwrite)
+
+    options = dict(architecture_options or {})
+    if _accepts(build, "seed"):
+        options.setdefault("seed", seed)
+    if latent_dim is not None:
+        options["latent_dim"] = latent_dim
+    keras.utils.set_random_seed(seed)
+    gan = build(input_shape=tuple(x.shape[1:]), **options)
+    gan.compile(loss=gan_loss, d_steps=d_steps)
+
+    record = {
+        "command": "train",
+        "options": {
+            "architecture": architecture,
+            "dataset": str(dataset),
+            "loss": loss if isinstance(loss, str) else losses.serialize(gan_loss),
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "latent_dim": gan.latent_dim,
+            "seed": seed,
+            "d_steps": gan.d_steps,
+            "architecture_options": options,
+        },
+        "data": {"samples": int(x.shape[0]), "sample_shape": list(x.shape[1:])},
+        "versions": _versions(),
+    }
+    started = time.time()
+    history = gan.fit(x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=verbose, callbacks=callbacks)
+    record["wall_time_s"] = round(time.time() - started, 2)
+    record["history"] = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    save_model_atomically(gan, run_dir / MODEL_FILE)
+    (run_dir / RUN_FILE).write_text(json.dumps(record, indent=2, default=str) + "\n")
+    return gan

@@ -1,0 +1,79 @@
+"""Datasets load offline, in the documented shapes and ranges."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import kgan
+from kgan.errors import DataError, UnknownNameError
+
+
+def test_mnist5k_is_embedded_balanced_and_scaled():
+    x, y = kgan.datasets.load("mnist-5k", with_labels=True)
+    assert x.shape == (5000, 28, 28, 1) and x.dtype == np.float32
+    assert x.min() == -1.0 and x.max() == 1.0
+    assert np.bincount(y).tolist() == [500] * 10
+
+
+@pytest.mark.parametrize("name,k,std", [("ring8", 8, 0.02), ("grid25", 25, 0.05)])
+def test_mixtures(name, k, std):
+    x, y = kgan.datasets.load(name, with_labels=True, n=4000, seed=1)
+    mix = kgan.datasets.mixture(name)
+    assert x.shape == (4000, 2) and x.dtype == np.float32 and len(mix.centers) == k
+    dist = np.linalg.norm(x - mix.centers[y], axis=1)
+    assert abs(dist.std() - std * np.sqrt(2 - np.pi / 2)) < 0.2 * std  # Rayleigh spread of 2-D noise
+    cov = kgan.metrics.mode_coverage(x, mix.centers, mix.std)
+    assert cov.modes_covered == k and cov.high_quality > 0.98  # real data passes the test it sets
+    np.testing.assert_array_equal(x, kgan.datasets.load(name, n=4000, seed=1))
+
+
+def test_npz_file(tmp_path):
+    path = tmp_path / "d.npz"
+    np.savez(path, images=np.full((3, 8, 8), 255, np.uint8), labels=np.array([0, 1, 1]))
+    x, y = kgan.datasets.load(str(path), with_labels=True)
+    assert x.shape == (3, 8, 8, 1) and x.max() == 1.0 and y.tolist() == [0, 1, 1]
+
+
+def test_image_folder_with_class_subfolders(tmp_path):
+    for cls in ("a", "b"):
+        (tmp_path / cls).mkdir()
+        for i in range(2):
+            Image.fromarray(np.full((8, 8, 3), 40 * i, np.uint8)).save(tmp_path / cls / f"{i}.png")
+    x, y = kgan.datasets.load(str(tmp_path), with_labels=True)
+    assert x.shape == (4, 8, 8, 3) and y.tolist() == [0, 0, 1, 1]
+    assert x.min() == -1.0
+
+
+def test_image_folder_of_mixed_sizes_is_refused(tmp_path):
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "a.png")
+    Image.fromarray(np.zeros((9, 8), np.uint8)).save(tmp_path / "b.png")
+    with pytest.raises(DataError, match="differ in size"):
+        kgan.datasets.load(str(tmp_path))
+
+
+def test_unknown_name_and_missing_labels():
+    with pytest.raises(UnknownNameError, match="mnist-5k"):
+        kgan.datasets.load("mnist5k")
+    with pytest.raises(DataError, match="does not exist"):
+        kgan.datasets.load("no/such/dir")
+
+
+def test_full_mnist_offline_names_the_file_to_place(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    import keras
+
+    def offline():
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    with pytest.raises(DataError, match=r"mnist\.npz.*mnist-5k") as info:
+        kgan.datasets.load("mnist")
+    assert str(tmp_path / "datasets" / "mnist.npz") in str(info.value)
+
+
+def test_full_mnist_from_the_keras_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    np.savez(tmp_path / "datasets" / "mnist.npz", x_train=np.zeros((6, 28, 28), np.uint8), y_train=np.arange(6))
+    x = kgan.datasets.load("mnist")
+    assert x.shape == (6, 28, 28, 1) and x.max() == -1.0

@@ -1,0 +1,199 @@
+"""GANModel: fit on every input kind, the step mechanics, saving, and errors before training."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import kgan
+from kgan.errors import ConfigurationError, DataError
+
+
+def weights(model):
+    return [keras.ops.convert_to_numpy(v) for v in model.weights]
+
+
+def test_fit_reports_gan_metrics_and_changes_both_networks(tiny_gan, tiny_images):
+    g0, d0 = weights(tiny_gan.generator), weights(tiny_gan.discriminator)
+    history = tiny_gan.fit(tiny_images, batch_size=16, epochs=2, verbose=0)
+    assert {"d_loss", "g_loss", "d_real", "d_fake"} <= set(history.history)
+    assert "penalty" not in history.history
+    assert len(history.history["d_loss"]) == 2
+    assert all(np.isfinite(v) for vals in history.history.values() for v in vals)
+    assert any(not np.array_equal(a, b) for a, b in zip(g0, weights(tiny_gan.generator)))
+    assert any(not np.array_equal(a, b) for a, b in zip(d0, weights(tiny_gan.discriminator)))
+    assert int(tiny_gan.g_optimizer.iterations) == 8
+    assert int(tiny_gan.d_optimizer.iterations) == 8
+
+
+def test_discriminator_step_leaves_generator_untouched_and_vice_versa(tiny_gan, tiny_images):
+    real = tf.constant(tiny_images[:16])
+    g0, d0 = weights(tiny_gan.generator), weights(tiny_gan.discriminator)
+    tiny_gan.discriminator_step(real)
+    g1, d1 = weights(tiny_gan.generator), weights(tiny_gan.discriminator)
+    # Only G's batch-norm statistics may move (G ran in training mode to make fakes).
+    trainable_g = [keras.ops.convert_to_numpy(v) for v in tiny_gan.generator.trainable_weights]
+    g_trainable_before = [w for w, v in zip(g0, tiny_gan.generator.weights) if v.trainable]
+    assert all(np.array_equal(a, b) for a, b in zip(g_trainable_before, trainable_g))
+    assert any(not np.array_equal(a, b) for a, b in zip(d0, d1))
+    tiny_gan.generator_step(real)
+    assert all(np.array_equal(a, b) for a, b in zip(d1, weights(tiny_gan.discriminator)))
+    assert any(not np.array_equal(a, b) for a, b in zip(g1, weights(tiny_gan.generator)))
+
+
+def test_fakes_are_detached_in_the_discriminator_step(tiny_gan, tiny_images):
+    """No gradient reaches G through the D step's loss."""
+    real = tf.constant(tiny_images[:8])
+    fake = keras.ops.stop_gradient(tiny_gan.generate_fakes(8, training=True))
+    with tf.GradientTape() as tape:
+        loss, _ = tiny_gan.compute_discriminator_loss(real, fake)
+    grads = tape.gradient(loss, tiny_gan.generator.trainable_variables)
+    assert all(g is None for g in grads)
+
+
+def test_d_steps_runs_that_many_discriminator_updates(tiny_images):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
+    gan.compile(d_steps=3)
+    gan.fit(tiny_images, batch_size=32, epochs=1, verbose=0)
+    assert int(gan.d_optimizer.iterations) == 6 and int(gan.g_optimizer.iterations) == 2
+
+
+def test_wgan_gp_defaults_to_five_critic_steps_and_logs_penalty(tiny_images):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
+    gan.compile(loss="wgan-gp")
+    assert gan.d_steps == 5
+    history = gan.fit(tiny_images, batch_size=32, epochs=1, verbose=0)
+    assert history.history["penalty"][0] > 0
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_fit_with_and_without_xla(tiny_images, jit):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
+    gan.compile(jit_compile=jit)
+    assert gan.jit_compile == jit
+    history = gan.fit(tiny_images, batch_size=32, epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][0])
+
+
+def test_fit_accepts_tf_data_pydataset_and_labelled_tuples(tiny_gan, tiny_images):
+    labels = np.arange(64) % 3
+    tiny_gan.fit(tiny_images, labels, batch_size=32, epochs=1, verbose=0)
+    tiny_gan.fit(tf.data.Dataset.from_tensor_slices(tiny_images).batch(32), epochs=1, verbose=0)
+    tiny_gan.fit(tf.data.Dataset.from_tensor_slices((tiny_images, labels)).batch(32), epochs=1, verbose=0)
+
+    class Batches(keras.utils.PyDataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return tiny_images[32 * i : 32 * (i + 1)]
+
+    history = tiny_gan.fit(Batches(), epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][0])
+
+
+def test_evaluate_reports_losses_without_updating(tiny_gan, tiny_images):
+    before = weights(tiny_gan)
+    result = tiny_gan.evaluate(tiny_images, batch_size=32, verbose=0, return_dict=True)
+    assert {"d_loss", "g_loss", "d_real", "d_fake"} <= set(result)
+    assert all(np.array_equal(a, b) for a, b in zip(before, weights(tiny_gan)))
+
+
+def test_generate_is_deterministic_per_seed(tiny_gan):
+    a, b, c = tiny_gan.generate(5, seed=0), tiny_gan.generate(5, seed=0), tiny_gan.generate(5, seed=1)
+    assert a.shape == (5, 8, 8, 1) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+    assert a.min() >= -1 and a.max() <= 1
+
+
+def test_latent_dim_is_read_from_the_generator_and_predict_generates():
+    g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    gan = kgan.GANModel(generator=g, discriminator=d)
+    assert gan.latent_dim == 3
+    assert gan.predict(np.zeros((4, 3), "float32"), verbose=0).shape == (4, 2)
+    assert gan.data_range is None  # vectors: no image range check
+
+
+def test_save_load_round_trip_keeps_everything_and_training_continues_identically(tiny_gan, tiny_images, tmp_path):
+    tiny_gan.compile(loss="hinge", d_steps=2, g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+    tiny_gan.fit(tiny_images, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    path = tmp_path / "gan.keras"
+    tiny_gan.save(path)
+    again = keras.models.load_model(path)
+    assert isinstance(again, kgan.GANModel)
+    assert isinstance(again.gan_loss, kgan.losses.Hinge) and again.d_steps == 2
+    np.testing.assert_array_equal(tiny_gan.generate(16, seed=0), again.generate(16, seed=0))
+    assert float(again.g_optimizer.learning_rate) == pytest.approx(1e-3)
+    for opt_a, opt_b in ((tiny_gan.g_optimizer, again.g_optimizer), (tiny_gan.d_optimizer, again.d_optimizer)):
+        assert len(opt_a.variables) == len(opt_b.variables)
+        for va, vb in zip(opt_a.variables, opt_b.variables):
+            np.testing.assert_array_equal(keras.ops.convert_to_numpy(va), keras.ops.convert_to_numpy(vb))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(tiny_gan.noise_seed.state), keras.ops.convert_to_numpy(again.noise_seed.state))
+    # One more epoch on both: same data, same noise state, same optimizer state -> same weights.
+    tiny_gan.fit(tiny_images, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    again.fit(tiny_images, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    for a, b in zip(weights(tiny_gan), weights(again)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_load_keeps_safe_mode(tiny_gan, tmp_path):
+    path = tmp_path / "gan.keras"
+    tiny_gan.save(path)
+    keras.models.load_model(path, safe_mode=True)  # kgan's models carry no code
+
+
+# === Errors before any training step ===
+
+
+def test_data_with_the_wrong_sample_shape(tiny_gan):
+    with pytest.raises(DataError, match=r"shape \(9, 9, 1\).*takes \(8, 8, 1\)"):
+        tiny_gan.fit(np.zeros((4, 9, 9, 1), "float32"), verbose=0)
+    with pytest.raises(DataError, match="channel axis"):
+        tiny_gan.fit(np.zeros((4, 8, 8), "float32"), verbose=0)
+
+
+def test_uint8_and_0_255_data_are_refused_with_the_fix(tiny_gan):
+    with pytest.raises(DataError, match=r"127.5"):
+        tiny_gan.fit(np.full((4, 8, 8, 1), 200, "uint8"), verbose=0)
+    with pytest.raises(DataError, match=r"0..255 pixel values"):
+        tiny_gan.fit(np.full((4, 8, 8, 1), 200.0, "float32"), verbose=0)
+    with pytest.raises(DataError, match="NaN"):
+        tiny_gan.fit(np.full((4, 8, 8, 1), np.nan, "float32"), verbose=0)
+
+
+def test_bad_tf_data_is_refused_before_training(tiny_gan):
+    ds = tf.data.Dataset.from_tensor_slices(np.full((4, 8, 8, 1), 255.0, "float32")).batch(2)
+    with pytest.raises(DataError, match="outside"):
+        tiny_gan.fit(ds, verbose=0)
+    with pytest.raises(DataError, match="empty"):
+        tiny_gan.fit(ds.take(0), verbose=0)
+    assert int(tiny_gan.g_optimizer.iterations) == 0
+
+
+def test_generator_and_discriminator_must_agree():
+    g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])
+    d = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1)])
+    with pytest.raises(ConfigurationError, match=r"produces samples of shape \(4,\).*takes \(5,\)"):
+        kgan.GANModel(generator=g, discriminator=d)
+    with pytest.raises(ConfigurationError, match="Keras model"):
+        kgan.GANModel(generator="g", discriminator=d)
+
+
+def test_compile_errors(tiny_gan):
+    with pytest.raises(ConfigurationError, match="d_steps"):
+        tiny_gan.compile(d_steps=0)
+    with pytest.raises(ConfigurationError, match="g_optimizer="):
+        tiny_gan.compile(optimizer="adam")
+    opt = keras.optimizers.Adam()
+    with pytest.raises(ConfigurationError, match="same object"):
+        tiny_gan.compile(g_optimizer=opt, d_optimizer=opt)
+    with pytest.raises(kgan.errors.UnknownNameError, match="lsgan"):
+        tiny_gan.compile(loss="lsgn")
+
+
+def test_fit_before_compile_says_so(tiny_images):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4)
+    with pytest.raises(ConfigurationError, match="compile"):
+        gan.fit(tiny_images, verbose=0)
