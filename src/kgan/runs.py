@@ -26,8 +26,8 @@ RUN_FILE = "run.json"
 MODEL_FILE = "model.keras"
 
 
-def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False) -> Path:
-    """Create ``out`` or check that it may be used; never deletes anything.
+def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False, create: bool = True) -> Path:
+    """Check that ``out`` may be used and (with ``create``) create it; never deletes anything.
 
     Raises:
         RunDirectoryError: ``out`` is a file, is not writable, or already holds files and
@@ -44,6 +44,8 @@ def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False) -> Pa
                 f"--out {str(path)!r} already holds a run ({shown}). Choose a new directory, or pass "
                 f"--overwrite (overwrite=True) to replace the files this run writes there."
             )
+    if not create:
+        return path
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / ".kgan-write-test"
@@ -143,8 +145,8 @@ def train(
     # Resolve every name and the data before touching the disk or training anything.
     build = architectures.get(architecture)
     gan_loss = losses.get(loss)
+    prepare_run_directory(out, overwrite=overwrite, create=False)
     x = datasets.load(dataset)
-    run_dir = prepare_run_directory(out, overwrite=overwrite)
 
     options = dict(architecture_options or {})
     if _accepts(build, "seed"):
@@ -154,6 +156,7 @@ def train(
     keras.utils.set_random_seed(seed)
     gan = build(input_shape=tuple(x.shape[1:]), **options)
     gan.compile(loss=gan_loss, d_steps=d_steps)
+    run_dir = prepare_run_directory(out, overwrite=overwrite)
 
     record = {
         "command": "train",

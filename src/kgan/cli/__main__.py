@@ -1,0 +1,3 @@
+from kgan.cli.main import main
+
+main()
