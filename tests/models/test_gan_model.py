@@ -197,3 +197,37 @@ def test_fit_before_compile_says_so(tiny_images):
     gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4)
     with pytest.raises(ConfigurationError, match="compile"):
         gan.fit(tiny_images, verbose=0)
+
+
+# === Generator weight average ===
+
+
+def test_ema_generator_averages_and_is_used_for_sampling(tiny_images, tmp_path):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, ema_momentum=0.9)
+    gan.compile()
+    np.testing.assert_array_equal(gan.generate(4, seed=0), gan.generator.predict(keras.random.normal((4, 4), seed=0), verbose=0))
+    gan.fit(tiny_images, batch_size=8, epochs=3, verbose=0)
+    live = [keras.ops.convert_to_numpy(w) for w in gan.generator.weights]
+    ema = [keras.ops.convert_to_numpy(w) for w in gan.generator_ema.weights]
+    assert any(not np.allclose(a, b) for a, b in zip(live, ema))
+    z = keras.random.normal((4, 4), seed=0)
+    np.testing.assert_allclose(gan.generate(4, seed=0), gan.generator_ema.predict(z, verbose=0), atol=1e-6)
+    gan.save(tmp_path / "ema.keras")
+    again = keras.models.load_model(tmp_path / "ema.keras")
+    assert again.ema_momentum == 0.9
+    np.testing.assert_array_equal(gan.generate(4, seed=0), again.generate(4, seed=0))
+
+
+def test_ema_update_follows_the_formula(tiny_gan):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, ema_momentum=0.5)
+    gan.compile()
+    for w in gan.generator.weights:
+        w.assign(keras.ops.ones_like(w))
+    for w in gan.generator_ema.weights:
+        w.assign(keras.ops.zeros_like(w))
+    gan.g_optimizer.iterations.assign(1000)  # past the warm-up: m = 0.5
+    gan.update_generator_ema()
+    for w in gan.generator_ema.weights:
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(w), 0.5)
+    with pytest.raises(ConfigurationError, match="ema_momentum"):
+        kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), ema_momentum=1.5)

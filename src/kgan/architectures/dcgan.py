@@ -21,7 +21,7 @@ from kgan.models import GANModel
 __all__ = ["dcgan", "dcgan_generator", "dcgan_discriminator"]
 
 
-def dcgan_generator(input_shape, latent_dim: int = 128, width: int = 64) -> keras.Model:
+def dcgan_generator(input_shape, latent_dim: int = 128, width: int = 32) -> keras.Model:
     """The DCGAN generator: ``(batch, latent_dim) -> (batch, H, W, C)`` in ``[-1, 1]``."""
     h, w, c = image_shape(input_shape, 4)
     width = positive_int("width", width)
@@ -39,7 +39,7 @@ def dcgan_generator(input_shape, latent_dim: int = 128, width: int = 64) -> kera
     return keras.Model(z, out, name="generator")
 
 
-def dcgan_discriminator(input_shape, width: int = 64, spectral_norm: bool = False) -> keras.Model:
+def dcgan_discriminator(input_shape, width: int = 32, spectral_norm: bool = False) -> keras.Model:
     """The DCGAN discriminator: ``(batch, H, W, C) -> (batch, 1)`` raw logits, no batch norm.
 
     Without batch norm it suits every loss, WGAN-GP included (whose per-sample penalty batch norm
@@ -61,7 +61,7 @@ def dcgan_discriminator(input_shape, width: int = 64, spectral_norm: bool = Fals
 def dcgan(
     input_shape=(28, 28, 1),
     latent_dim: int = 128,
-    width: int = 64,
+    width: int = 32,
     spectral_norm: bool = False,
     seed: int | None = None,
     **kwargs,
@@ -72,7 +72,8 @@ def dcgan(
         input_shape: ``(H, W, C)``, H and W divisible by 4, C in {1, 3}.
         latent_dim: Size of ``z``.
         width: Channels of the discriminator's first layer; the generator uses ``2*width``,
-            ``width`` and ``width/2`` from low to high resolution.
+            ``width`` and ``width/2`` from low to high resolution. The default, 32, trains at about
+            0.16 s per batch of 128 28x28 images on two CPU cores; 64 costs four times as much.
         spectral_norm: Spectrally normalize the discriminator.
         seed: Seed of the weights' initialisation and of the training noise.
         **kwargs: Passed to :class:`~kgan.GANModel` (``name``, ``data_range``).

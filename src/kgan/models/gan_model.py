@@ -47,6 +47,11 @@ class GANModel(GANTrainer, keras.Model):
         discriminator: Keras model ``(batch, *sample_shape) -> (batch, 1)`` raw outputs (no sigmoid).
         latent_dim: Size of ``z``. Read from the generator's input when omitted.
         seed: Seed of the training noise; ``None`` draws one.
+        ema_momentum: Keep an exponential moving average of the generator's weights,
+            ``ema = m * ema + (1 - m) * w`` after each generator step, with
+            ``m = min(ema_momentum, (1 + t) / (10 + t))`` at step ``t`` so that early averages are
+            not dominated by the initial weights. :meth:`generate`, ``predict`` and calling the
+            model then use the averaged generator (:attr:`sampling_generator`). ``None``: no average.
         data_range: ``(low, high)`` range real data must lie in, checked before training. ``"auto"``
             means ``(-1, 1)`` (tanh images) for samples of rank 3 and no check otherwise.
         **kwargs: Passed to ``keras.Model`` (``name``...).
@@ -69,6 +74,7 @@ class GANModel(GANTrainer, keras.Model):
         latent_dim: int | None = None,
         seed: int | None = None,
         data_range: Any = "auto",
+        ema_momentum: float | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -87,6 +93,13 @@ class GANModel(GANTrainer, keras.Model):
         self.data_range = self._resolve_data_range(data_range)
         # === State ===
         self.noise_seed = keras.random.SeedGenerator(seed, name="noise_seed")
+        self.ema_momentum = self._resolve_ema(ema_momentum)
+        self.generator_ema = None
+        if self.ema_momentum is not None:
+            self.generator_ema = keras.models.clone_model(generator)
+            self.generator_ema.trainable = False
+            for target, source in zip(self.generator_ema.weights, generator.weights):
+                target.assign(source)
         self._trackers = [keras.metrics.Mean(name=n) for n in _METRIC_NAMES]
         self.gan_loss: losses_module.GANLoss | None = None
         self.d_steps = 1
@@ -122,6 +135,16 @@ class GANModel(GANTrainer, keras.Model):
                 f"Both networks must agree on one sample shape; rebuild one of them."
             )
         return d_in if d_in is not None else g_out
+
+    @staticmethod
+    def _resolve_ema(ema_momentum: float | None) -> float | None:
+        if ema_momentum is None:
+            return None
+        if isinstance(ema_momentum, bool) or not 0.0 < float(ema_momentum) < 1.0:
+            raise ConfigurationError(
+                f"ema_momentum must be None or a number in (0, 1), typically 0.999, received {ema_momentum!r}"
+            )
+        return float(ema_momentum)
 
     def _resolve_data_range(self, data_range: Any) -> tuple[float, float] | None:
         if data_range == "auto":
@@ -227,9 +250,14 @@ class GANModel(GANTrainer, keras.Model):
         """``G(z)`` for a fresh ``z``; the hook conditional models override to use ``labels``."""
         return self.generator(self.sample_latents(batch_size), training=training)
 
+    @property
+    def sampling_generator(self) -> keras.Model:
+        """The generator used for sampling: the weight average when ``ema_momentum`` is set."""
+        return self.generator if self.generator_ema is None else self.generator_ema
+
     def call(self, inputs, training: bool = False):
-        """Latent vectors ``(batch, latent_dim)`` to samples: ``G(inputs)``."""
-        return self.generator(inputs, training=training)
+        """Latent vectors ``(batch, latent_dim)`` to samples with :attr:`sampling_generator`."""
+        return self.sampling_generator(inputs, training=False)
 
     def generate(self, n: int, seed: int | None = None, batch_size: int = 256) -> np.ndarray:
         """``n`` samples as a numpy array, the generator in inference mode.
@@ -319,7 +347,16 @@ class GANModel(GANTrainer, keras.Model):
         for _ in range(self.d_steps):
             d_logs = self.discriminator_step(real, labels)
         g_logs = self.generator_step(real, labels)
+        if self.generator_ema is not None:
+            self.update_generator_ema()
         return self._update_trackers({**d_logs, **g_logs})
+
+    def update_generator_ema(self) -> None:
+        """``ema = m * ema + (1 - m) * w`` over all generator weights, with the warm-up of ``ema_momentum``."""
+        t = ops.cast(self.g_optimizer.iterations, "float32")
+        m = ops.minimum(self.ema_momentum, (1.0 + t) / (10.0 + t))
+        for average, weight in zip(self.generator_ema.weights, self.generator.weights):
+            average.assign(m * average + (1.0 - m) * ops.cast(weight, average.dtype))
 
     def test_step(self, data):
         real, labels = self.unpack_batch(data)
@@ -378,6 +415,7 @@ class GANModel(GANTrainer, keras.Model):
             "latent_dim": self.latent_dim,
             "seed": self.seed,
             "data_range": None if self.data_range is None else list(self.data_range),
+            "ema_momentum": self.ema_momentum,
         }
 
     @classmethod
