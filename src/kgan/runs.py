@@ -103,7 +103,7 @@ def _versions() -> dict[str, str]:
 def train(
     architecture: str = "dcgan",
     dataset: str = "mnist-5k",
-    loss: str = "bce",
+    loss: Any = None,
     epochs: int = 5,
     batch_size: int = 128,
     latent_dim: int | None = None,
@@ -120,7 +120,7 @@ def train(
     Args:
         architecture: Registered architecture name (``kgan list``).
         dataset: Dataset name or path (:func:`kgan.datasets.load`).
-        loss: Registered loss name.
+        loss: Registered loss name (or GANLoss); ``None`` uses the architecture's recipe.
         epochs: Passes over the dataset.
         batch_size: Samples per step.
         latent_dim: Size of ``z``; the architecture's default when ``None``.
@@ -144,7 +144,7 @@ def train(
             raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
     # Resolve every name and the data before touching the disk or training anything.
     build = architectures.get(architecture)
-    gan_loss = losses.get(loss)
+    gan_loss = None if loss is None else losses.get(loss)
     prepare_run_directory(out, overwrite=overwrite, create=False)
     x = datasets.load(dataset)
 
@@ -163,7 +163,7 @@ def train(
         "options": {
             "architecture": architecture,
             "dataset": str(dataset),
-            "loss": loss if isinstance(loss, str) else losses.serialize(gan_loss),
+            "loss": loss if isinstance(loss, str) else losses.serialize(gan.gan_loss),
             "epochs": epochs,
             "batch_size": batch_size,
             "latent_dim": gan.latent_dim,

@@ -231,3 +231,24 @@ def test_ema_update_follows_the_formula(tiny_gan):
         np.testing.assert_allclose(keras.ops.convert_to_numpy(w), 0.5)
     with pytest.raises(ConfigurationError, match="ema_momentum"):
         kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), ema_momentum=1.5)
+
+
+def test_recipe_sets_compile_defaults_and_is_saved(tmp_path):
+    g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    gan = kgan.GANModel(generator=g, discriminator=d, recipe={"loss": "hinge", "learning_rate": 1e-3})
+    gan.compile()
+    assert isinstance(gan.gan_loss, kgan.losses.Hinge)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.g_optimizer.beta_1) == pytest.approx(0.5)
+    gan.compile(loss="lsgan")  # explicit arguments win
+    assert isinstance(gan.gan_loss, kgan.losses.LSGAN)
+    mlp = kgan.architectures.get("mlp")(units=4, depth=1)
+    mlp.compile()
+    assert isinstance(mlp.gan_loss.penalty, kgan.losses.R1Penalty) and mlp.ema_momentum == 0.999
+    mlp.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras")
+    again.compile()
+    assert isinstance(again.gan_loss.penalty, kgan.losses.R1Penalty)
+    with pytest.raises(ConfigurationError, match="recipe keys"):
+        kgan.GANModel(generator=g, discriminator=d, recipe={"lr": 1})

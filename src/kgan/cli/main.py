@@ -75,7 +75,7 @@ def list_command(verbose: bool, check: bool) -> None:
 @cli.command("train")
 @click.argument("architecture", default="dcgan")
 @click.option("--dataset", default="mnist-5k", show_default=True, help="Dataset name or path to a .npz file / image folder.")
-@click.option("--loss", default="bce", show_default=True, help="Registered loss name (see `kgan list`).")
+@click.option("--loss", default=None, help="Registered loss name (see `kgan list`). Default: the architecture's recipe (bce for dcgan).")
 @click.option("--epochs", default=5, show_default=True, type=click.IntRange(min=1))
 @click.option("--batch-size", default=128, show_default=True, type=click.IntRange(min=1))
 @click.option("--latent-dim", default=None, type=click.IntRange(min=1), help="Size of z (architecture default if omitted).")

@@ -18,8 +18,8 @@ __all__ = ["GANModel"]
 _METRIC_NAMES = ("d_loss", "g_loss", "d_real", "d_fake", "penalty")
 
 
-def _default_optimizer() -> keras.optimizers.Optimizer:
-    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5}
+"""What ``compile()`` uses for arguments it is not given, unless the model carries its own ``recipe``."""
 
 
 def _static_shape(model: Any, which: str) -> tuple | None:
@@ -52,6 +52,10 @@ class GANModel(GANTrainer, keras.Model):
             ``m = min(ema_momentum, (1 + t) / (10 + t))`` at step ``t`` so that early averages are
             not dominated by the initial weights. :meth:`generate`, ``predict`` and calling the
             model then use the averaged generator (:attr:`sampling_generator`). ``None``: no average.
+        recipe: The defaults :meth:`compile` uses for what it is not given: ``loss`` (name or
+            config), Adam's ``learning_rate`` and ``beta_1`` for both networks. Architectures set
+            the recipe measured to work for them; it is saved with the model. Default
+            :data:`DEFAULT_RECIPE`.
         data_range: ``(low, high)`` range real data must lie in, checked before training. ``"auto"``
             means ``(-1, 1)`` (tanh images) for samples of rank 3 and no check otherwise.
         **kwargs: Passed to ``keras.Model`` (``name``...).
@@ -75,6 +79,7 @@ class GANModel(GANTrainer, keras.Model):
         seed: int | None = None,
         data_range: Any = "auto",
         ema_momentum: float | None = None,
+        recipe: dict | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -91,6 +96,10 @@ class GANModel(GANTrainer, keras.Model):
         # === Config ===
         self.seed = seed
         self.data_range = self._resolve_data_range(data_range)
+        unknown = set(recipe or {}) - set(DEFAULT_RECIPE)
+        if unknown:
+            raise ConfigurationError(f"recipe keys must be among {sorted(DEFAULT_RECIPE)}, received {sorted(unknown)}")
+        self.recipe = {**DEFAULT_RECIPE, **(recipe or {})}
         # === State ===
         self.noise_seed = keras.random.SeedGenerator(seed, name="noise_seed")
         self.ema_momentum = self._resolve_ema(ema_momentum)
@@ -167,18 +176,20 @@ class GANModel(GANTrainer, keras.Model):
         self,
         g_optimizer: Any = None,
         d_optimizer: Any = None,
-        loss: Any = "bce",
+        loss: Any = None,
         d_steps: int | None = None,
         **kwargs,
     ) -> None:
-        """Configure training.
+        """Configure training; what is not given comes from the model's :attr:`recipe`.
 
         Args:
             g_optimizer: Generator optimizer (instance, name or config). Default
-                ``Adam(2e-4, beta_1=0.5)``.
-            d_optimizer: Discriminator optimizer. Default ``Adam(2e-4, beta_1=0.5)``.
+                ``Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])``, ``Adam(2e-4, beta_1=0.5)``
+                unless the architecture chose otherwise.
+            d_optimizer: Discriminator optimizer, default as ``g_optimizer``.
             loss: A :class:`~kgan.losses.GANLoss`, its registered name (``"bce"``, ``"lsgan"``,
-                ``"hinge"``, ``"wgan-gp"``, ``"bce-r1"``, a plugin's) or config.
+                ``"hinge"``, ``"wgan-gp"``, ``"bce-r1"``, a plugin's) or config. Default
+                ``recipe["loss"]`` (``"bce"``).
             d_steps: Discriminator updates per generator update; default: the loss's
                 ``default_d_steps`` (5 for ``wgan-gp``, else 1).
             **kwargs: Passed to ``keras.Model.compile`` (``jit_compile``, ``run_eagerly``,
@@ -193,7 +204,7 @@ class GANModel(GANTrainer, keras.Model):
                     f"GANModel.compile does not take {bad}=; use g_optimizer= and d_optimizer= for the "
                     f"two optimizers, and loss= for the adversarial objective."
                 )
-        gan_loss = losses_module.get(loss)
+        gan_loss = losses_module.get(self.recipe["loss"] if loss is None else loss)
         if d_steps is None:
             d_steps = gan_loss.default_d_steps
         if isinstance(d_steps, bool) or not isinstance(d_steps, (int, np.integer)) or d_steps < 1:
@@ -201,8 +212,8 @@ class GANModel(GANTrainer, keras.Model):
                 f"d_steps must be an integer >= 1 (discriminator updates per generator update), "
                 f"received {d_steps!r}"
             )
-        g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else _default_optimizer()
-        d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else _default_optimizer()
+        g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else self._recipe_optimizer()
+        d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else self._recipe_optimizer()
         if g_opt is d_opt:
             raise ConfigurationError(
                 "g_optimizer and d_optimizer are the same object; each network needs its own optimizer "
@@ -213,6 +224,9 @@ class GANModel(GANTrainer, keras.Model):
         # model.optimizer is the generator's: its `iterations` counts training steps for callbacks.
         super().compile(optimizer=g_opt, **kwargs)
         self._build_optimizers()
+
+    def _recipe_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.Adam(learning_rate=self.recipe["learning_rate"], beta_1=self.recipe["beta_1"])
 
     def _build_optimizers(self) -> None:
         if self.generator.built and not self.g_optimizer.built:
@@ -416,6 +430,7 @@ class GANModel(GANTrainer, keras.Model):
             "seed": self.seed,
             "data_range": None if self.data_range is None else list(self.data_range),
             "ema_momentum": self.ema_momentum,
+            "recipe": {k: (losses_module.serialize(v) if isinstance(v, losses_module.GANLoss) else v) for k, v in self.recipe.items()},
         }
 
     @classmethod
