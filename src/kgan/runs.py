@@ -72,6 +72,15 @@ def save_model_atomically(model: Any, path: str | os.PathLike) -> Path:
     return target
 
 
+def _parameters(fn: Any) -> list[str]:
+    import inspect
+
+    try:
+        return [p.name for p in inspect.signature(fn).parameters.values() if p.kind is not p.VAR_KEYWORD]
+    except (TypeError, ValueError):
+        return []
+
+
 def _accepts(fn: Any, name: str) -> bool:
     """Whether ``fn`` takes a keyword argument ``name`` (or ``**kwargs``)."""
     import inspect
@@ -154,7 +163,16 @@ def train(
     if latent_dim is not None:
         options["latent_dim"] = latent_dim
     keras.utils.set_random_seed(seed)
-    gan = build(input_shape=tuple(x.shape[1:]), **options)
+    try:
+        gan = build(input_shape=tuple(x.shape[1:]), **options)
+    except (TypeError, ValueError) as exc:
+        unknown = [k for k in options if k not in _parameters(build)]
+        if not unknown or not any(k in str(exc) for k in unknown):
+            raise
+        raise ConfigurationError(
+            f"The {architecture} architecture has no option {unknown[0]!r}; it takes "
+            f"{', '.join(_parameters(build))}."
+        ) from exc
     gan.compile(loss=gan_loss, d_steps=d_steps)
     run_dir = prepare_run_directory(out, overwrite=overwrite)
 

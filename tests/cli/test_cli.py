@@ -82,6 +82,7 @@ def test_train_architecture_options(tmp_path):
         (["train", "mlp", "--dataset", "mnist-5k"], "(features,)"),
         (["train", "mlp", "--dataset", "ring8", "--epochs", "0"], "0 is not in the range"),
         (["train", "mlp", "--dataset", "ring8", "--option", "width"], "KEY=VALUE"),
+        (["train", "mlp", "--dataset", "ring8", "--option", "widht=3"], "no option 'widht'"),
     ],
 )
 def test_bad_input_is_one_line_and_touches_no_disk(tmp_path, args, message):

@@ -11,10 +11,6 @@ import click
 __all__ = ["cli", "main"]
 
 
-class _Context:
-    debug = False
-
-
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -23,8 +19,7 @@ def _fail(message: str, code: int = 2) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
 @click.version_option(package_name="kgan")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """kgan: GANs as ordinary Keras models.
 
     \b
@@ -32,7 +27,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       kgan list --verbose
       kgan train dcgan --dataset mnist-5k --epochs 5 --out runs/dcgan
     """
-    ctx.ensure_object(_Context).debug = debug
+    # --debug is read by main() before click runs, so errors raised while parsing are covered too.
 
 
 @cli.command("list")
@@ -150,8 +145,3 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             traceback.print_exc()
         _fail(str(exc))
-    except TypeError as exc:
-        # Architecture options the builder does not take land here.
-        if debug:
-            traceback.print_exc()
-        _fail(f"{exc}. Check the --option names against the architecture's documentation.")
