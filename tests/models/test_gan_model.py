@@ -252,3 +252,15 @@ def test_recipe_sets_compile_defaults_and_is_saved(tmp_path):
     assert isinstance(again.gan_loss.penalty, kgan.losses.R1Penalty)
     with pytest.raises(ConfigurationError, match="recipe keys"):
         kgan.GANModel(generator=g, discriminator=d, recipe={"lr": 1})
+
+
+def test_plain_import_kgan_is_enough_to_load_a_saved_model(tiny_gan, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "gan.keras"
+    tiny_gan.save(path)
+    code = f"import keras, kgan; print(type(keras.models.load_model({str(path)!r})).__name__)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().endswith("GANModel")
