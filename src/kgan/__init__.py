@@ -11,7 +11,7 @@ can rebuild a saved GANModel after a plain ``import kgan``.
 
 from importlib import metadata as _metadata
 
-from kgan import architectures, datasets, errors, losses, metrics, models, registry, runs
+from kgan import architectures, callbacks, datasets, errors, losses, metrics, models, registry, runs, visual
 from kgan.errors import KganError
 from kgan.models import GANModel
 from kgan.runs import train
@@ -25,6 +25,7 @@ __all__ = [
     "GANModel",
     "KganError",
     "architectures",
+    "callbacks",
     "datasets",
     "errors",
     "losses",
@@ -33,5 +34,6 @@ __all__ = [
     "registry",
     "runs",
     "train",
+    "visual",
     "__version__",
 ]

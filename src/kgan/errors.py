@@ -16,6 +16,7 @@ __all__ = [
     "DataError",
     "ConfigurationError",
     "RunDirectoryError",
+    "TrainingStopped",
 ]
 
 
@@ -68,3 +69,7 @@ class ConfigurationError(KganError, ValueError):
 
 class RunDirectoryError(KganError, FileExistsError):
     """An output directory that would be overwritten or cannot be written."""
+
+
+class TrainingStopped(KganError, RuntimeError):
+    """Training stopped on a numerical fault (NaN or Inf); the last good checkpoint was kept."""

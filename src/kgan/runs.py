@@ -3,8 +3,11 @@
 ``train(...)`` loads a dataset, builds a registered architecture for it, compiles it with a registered
 loss and the default recipe, trains it with ``fit`` and writes the run directory::
 
-    OUT/model.keras   the trained GANModel (written atomically: to a temporary name, then renamed)
-    OUT/run.json      the exact options, seed, package versions and wall time
+    OUT/model.keras    the GANModel, saved after every epoch (atomically: temporary name, then rename)
+    OUT/samples/       epoch_NNNN.png grids from the model's fixed latents (image data)
+    OUT/training.gif   the training animation (training.mp4 too with imageio-ffmpeg)
+    OUT/metrics.csv    per-epoch diagnostics; OUT/training.png, their plot
+    OUT/run.json       the exact options, seed, package versions and wall time
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from kgan.errors import ConfigurationError, RunDirectoryError
+from kgan.errors import ConfigurationError, RunDirectoryError, TrainingStopped
 
-__all__ = ["train", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE"]
+__all__ = ["train", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE", "SAMPLES_DIR", "ANIMATION_FILE"]
 
 RUN_FILE = "run.json"
 MODEL_FILE = "model.keras"
+SAMPLES_DIR = "samples"
+ANIMATION_FILE = "training.gif"
 
 
 def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False, create: bool = True) -> Path:
@@ -123,6 +128,8 @@ def train(
     architecture_options: dict | None = None,
     verbose: int | str = "auto",
     callbacks: list | None = None,
+    evaluate_every: int = 1,
+    eval_samples: int = 2000,
 ):
     """Train a registered architecture on a dataset and write the run directory.
 
@@ -140,6 +147,12 @@ def train(
         architecture_options: Extra keyword options for the architecture (``{"width": 32}``).
         verbose: ``fit``'s verbosity.
         callbacks: Extra Keras callbacks.
+        evaluate_every: Frechet distance, KID and classifier score every N epochs (for data kgan has
+            a feature extractor for, 28x28x1); 0 turns it off.
+        eval_samples: Generated samples per evaluation.
+
+    Raises:
+        kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
 
     Returns:
         The trained :class:`~kgan.GANModel`.
@@ -192,10 +205,28 @@ def train(
         "data": {"samples": int(x.shape[0]), "sample_shape": list(x.shape[1:])},
         "versions": _versions(),
     }
+    from kgan import callbacks as kcb
+    from kgan.visual import build_animation
+
+    watchers: list = [kcb.StopOnNaN()]
+    if evaluate_every and tuple(x.shape[1:]) == (28, 28, 1):
+        watchers.append(kcb.FrechetEvaluation(x, every_epochs=evaluate_every, n=eval_samples, seed=seed))
+    watchers += [
+        kcb.SampleGrid(run_dir / SAMPLES_DIR),
+        kcb.Diagnostics(run_dir),
+        kcb.AtomicCheckpoint(run_dir / MODEL_FILE),
+    ]
     started = time.time()
-    history = gan.fit(x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=verbose, callbacks=callbacks)
+    history = gan.fit(
+        x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=verbose, callbacks=watchers + list(callbacks or [])
+    )
     record["wall_time_s"] = round(time.time() - started, 2)
     record["history"] = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-    save_model_atomically(gan, run_dir / MODEL_FILE)
+    if (run_dir / SAMPLES_DIR).is_dir() and any((run_dir / SAMPLES_DIR).iterdir()):
+        record["animation"] = [str(p.name) for p in build_animation(run_dir / SAMPLES_DIR, run_dir / ANIMATION_FILE)]
+    if gan.stop_reason:
+        record["stopped"] = gan.stop_reason
     (run_dir / RUN_FILE).write_text(json.dumps(record, indent=2, default=str) + "\n")
+    if gan.stop_reason:
+        raise TrainingStopped(gan.stop_reason)
     return gan

@@ -26,6 +26,9 @@ def cli(debug: bool) -> None:
     Examples:
       kgan list --verbose
       kgan train dcgan --dataset mnist-5k --epochs 5 --out runs/dcgan
+      kgan sample runs/dcgan/model.keras -n 64 --seed 1 -o grid.png
+      kgan evaluate runs/dcgan/model.keras --dataset mnist-5k -n 2000
+      kgan animate runs/dcgan
     """
     # --debug is read by main() before click runs, so errors raised while parsing are covered too.
 
@@ -79,9 +82,13 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--out", default=None, help="Run directory. Default: runs/ARCHITECTURE.")
 @click.option("--overwrite", is_flag=True, help="Allow writing into a directory that already holds files.")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Extra architecture option, e.g. --option width=32 (repeatable).")
+@click.option("--evaluate-every", default=1, show_default=True, type=click.IntRange(min=0), help="Frechet distance / KID every N epochs (28x28x1 data); 0: off.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, options, quiet) -> None:
-    """Train ARCHITECTURE on a dataset and write OUT/model.keras and OUT/run.json.
+def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, options, evaluate_every, quiet) -> None:
+    """Train ARCHITECTURE on a dataset and write a run directory.
+
+    OUT gets model.keras (saved every epoch), samples/ (grids from fixed latents), training.gif,
+    metrics.csv and training.png (diagnostics), and run.json (options, versions, wall time).
 
     \b
     Examples:
@@ -106,8 +113,98 @@ def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d
         d_steps=d_steps,
         architecture_options=parsed,
         verbose=0 if quiet else "auto",
+        evaluate_every=evaluate_every,
     )
-    click.echo(f"Saved {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters).")
+    click.echo(f"Saved {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters) and the run files in {out}.")
+
+
+@cli.command("sample")
+@click.argument("model_path", metavar="MODEL.keras")
+@click.option("-n", "n", default=64, show_default=True, type=click.IntRange(min=1), help="Number of samples.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same samples.")
+@click.option("-o", "--output", default="samples.png", show_default=True, help="PNG grid (image models) or .npy array.")
+@click.option("--unsafe", is_flag=True, help="Load a model file that carries code (Lambda layers). Only for files you trust.")
+def sample_command(model_path, n, seed, output, unsafe) -> None:
+    """Generate N samples from a saved model into a PNG grid or a .npy file.
+
+    \b
+    Example:
+      kgan sample runs/dcgan/model.keras -n 64 --seed 1 -o grid.png
+    """
+    import numpy as np
+
+    from kgan.models.loading import load_gan
+    from kgan.visual import save_grid
+
+    gan = load_gan(model_path, safe_mode=not unsafe)
+    samples = gan.generate(n, seed=seed)
+    if output.endswith(".npy") or samples.ndim != 4:
+        np.save(output if output.endswith(".npy") else output + ".npy", samples)
+        click.echo(f"Wrote {n} samples of shape {samples.shape[1:]} to {output if output.endswith('.npy') else output + '.npy'}.")
+    else:
+        save_grid(samples, output)
+        click.echo(f"Wrote a grid of {n} samples to {output}.")
+
+
+@cli.command("evaluate")
+@click.argument("model_path", metavar="MODEL.keras")
+@click.option("--dataset", default="mnist-5k", show_default=True, help="Real data to compare against (name or path).")
+@click.option("-n", "n", default=2000, show_default=True, type=int, help="Generated and real samples.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--unsafe", is_flag=True, help="Load a model file that carries code. Only for files you trust.")
+def evaluate_command(model_path, dataset, n, seed, as_json, unsafe) -> None:
+    """Frechet distance, KID and classifier score of a saved model against a dataset.
+
+    \b
+    Example:
+      kgan evaluate runs/dcgan/model.keras --dataset mnist-5k -n 2000 --json
+    """
+    import json
+
+    from kgan import datasets
+    from kgan.errors import DataError
+    from kgan.metrics import evaluate_generator
+    from kgan.metrics.evaluation import MIN_SAMPLES
+    from kgan.models.loading import load_gan
+
+    if n < MIN_SAMPLES:
+        raise DataError(f"-n {n} is too small: the Frechet distance and KID need at least {MIN_SAMPLES} samples (2000 or more for stable values).")
+    gan = load_gan(model_path, safe_mode=not unsafe)
+    real = datasets.load(dataset)
+    if gan.sample_shape is not None and tuple(real.shape[1:]) != tuple(gan.sample_shape):
+        raise DataError(f"Dataset {dataset!r} has samples of shape {tuple(real.shape[1:])} but the model generates {tuple(gan.sample_shape)}; evaluate against data of the model's shape.")
+    result = evaluate_generator(gan, real, n=n, seed=seed)
+    if as_json:
+        click.echo(json.dumps({"model": model_path, "dataset": dataset, **result.as_dict()}, indent=2))
+    else:
+        click.echo(f"frechet_distance  {result.frechet_distance:.3f}")
+        click.echo(f"kid               {result.kid:.4f} +- {result.kid_std:.4f}")
+        if result.classifier_score is not None:
+            click.echo(f"classifier_score  {result.classifier_score:.3f}")
+        click.echo(f"samples           {result.n}")
+
+
+@cli.command("animate")
+@click.argument("run_dir", metavar="RUN_DIR")
+@click.option("--fps", default=4.0, show_default=True, type=click.FloatRange(min=0.1))
+@click.option("--max-frames", default=60, show_default=True, type=click.IntRange(min=2))
+@click.option("-o", "--output", default=None, help="Default: RUN_DIR/training.gif.")
+def animate_command(run_dir, fps, max_frames, output) -> None:
+    """Rebuild the training animation from RUN_DIR/samples (frames chosen evenly over training).
+
+    \b
+    Example:
+      kgan animate runs/dcgan --fps 6 --max-frames 40
+    """
+    from kgan.errors import DataError
+    from kgan.visual import build_animation
+
+    try:
+        written = build_animation(os.path.join(run_dir, "samples"), output or os.path.join(run_dir, "training.gif"), fps=fps, max_frames=max_frames)
+    except FileNotFoundError as exc:
+        raise DataError(f"{exc} Is {run_dir!r} a run directory written by `kgan train`?") from exc
+    click.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
 
 
 def _parse_options(pairs: tuple[str, ...]) -> dict:

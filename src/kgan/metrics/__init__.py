@@ -1,5 +1,41 @@
-"""Measures of what a GAN learned."""
+"""Measures of what a GAN learned: Frechet distance, KID, classifier score, mode coverage.
 
+>>> x = kgan.datasets.load("mnist-5k")
+>>> kgan.metrics.evaluate_generator(gan, x, n=2000)      # kgan's MNIST feature extractor, offline
+GeneratorEvaluation(frechet_distance=..., kid=..., kid_std=..., classifier_score=..., n=2000)
+"""
+
+from kgan.metrics.distances import (
+    feature_statistics,
+    frechet_distance,
+    frechet_distance_from_features,
+    kernel_inception_distance,
+)
+from kgan.metrics.evaluation import (
+    MIN_SAMPLES,
+    GeneratorEvaluation,
+    default_feature_extractor,
+    evaluate_generator,
+    evaluate_samples,
+)
+from kgan.metrics.features import FeatureExtractor, mnist_classifier, mnist_feature_extractor
 from kgan.metrics.modes import ModeCoverage, mode_coverage
+from kgan.metrics.scores import classifier_score
 
-__all__ = ["ModeCoverage", "mode_coverage"]
+__all__ = [
+    "FeatureExtractor",
+    "GeneratorEvaluation",
+    "MIN_SAMPLES",
+    "ModeCoverage",
+    "classifier_score",
+    "default_feature_extractor",
+    "evaluate_generator",
+    "evaluate_samples",
+    "feature_statistics",
+    "frechet_distance",
+    "frechet_distance_from_features",
+    "kernel_inception_distance",
+    "mnist_classifier",
+    "mnist_feature_extractor",
+    "mode_coverage",
+]

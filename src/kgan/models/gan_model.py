@@ -15,7 +15,17 @@ from kgan.models.data_checks import check_samples, first_batch
 
 __all__ = ["GANModel"]
 
-_METRIC_NAMES = ("d_loss", "g_loss", "d_real", "d_fake", "penalty")
+_METRIC_NAMES = (
+    "d_loss",
+    "g_loss",
+    "d_real",
+    "d_fake",
+    "d_acc_real",
+    "d_acc_fake",
+    "d_grad_norm",
+    "g_grad_norm",
+    "penalty",
+)
 
 
 DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5}
@@ -52,6 +62,9 @@ class GANModel(GANTrainer, keras.Model):
             ``m = min(ema_momentum, (1 + t) / (10 + t))`` at step ``t`` so that early averages are
             not dominated by the initial weights. :meth:`generate`, ``predict`` and calling the
             model then use the averaged generator (:attr:`sampling_generator`). ``None``: no average.
+        fixed_latents: How many latent vectors to draw once, at construction, and keep with the
+            model (saved, restored) so that sample grids show the same ``z`` across epochs, resumes
+            and reloads: :attr:`fixed_latents`, shape ``(fixed_latents, latent_dim)``.
         recipe: The defaults :meth:`compile` uses for what it is not given: ``loss`` (name or
             config), Adam's ``learning_rate`` and ``beta_1`` for both networks. Architectures set
             the recipe measured to work for them; it is saved with the model. Default
@@ -80,6 +93,7 @@ class GANModel(GANTrainer, keras.Model):
         data_range: Any = "auto",
         ema_momentum: float | None = None,
         recipe: dict | None = None,
+        fixed_latents: int = 64,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -109,9 +123,18 @@ class GANModel(GANTrainer, keras.Model):
             self.generator_ema.trainable = False
             for target, source in zip(self.generator_ema.weights, generator.weights):
                 target.assign(source)
+        if isinstance(fixed_latents, bool) or not isinstance(fixed_latents, (int, np.integer)) or fixed_latents < 1:
+            raise ConfigurationError(f"fixed_latents must be a positive integer, received {fixed_latents!r}")
+        self.fixed_latents = self.add_weight(
+            shape=(int(fixed_latents), self.latent_dim),
+            initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0, seed=1234 if seed is None else seed),
+            trainable=False,
+            name="fixed_latents",
+        )
         self._trackers = [keras.metrics.Mean(name=n) for n in _METRIC_NAMES]
         self.gan_loss: losses_module.GANLoss | None = None
         self.d_steps = 1
+        self.stop_reason: str | None = None
         if getattr(generator, "built", False) and getattr(discriminator, "built", False):
             self.built = True
 
@@ -298,13 +321,21 @@ class GANModel(GANTrainer, keras.Model):
 
         Returns:
             ``(loss, logs)``: the scalar D minimises (adversarial loss plus penalty) and a dict with
-            ``d_loss`` (adversarial part), ``d_real`` and ``d_fake`` (mean raw D output) and, with a
-            penalty, ``penalty``.
+            ``d_loss`` (adversarial part), ``d_real`` and ``d_fake`` (mean raw D output),
+            ``d_acc_real`` and ``d_acc_fake`` (fraction judged correctly, at the loss's
+            ``decision_threshold``) and, with a penalty, ``penalty``.
         """
         real_logits = self.discriminator(real, training=training)
         fake_logits = self.discriminator(fake, training=training)
         adversarial = self.gan_loss.discriminator_loss(real_logits, fake_logits)
-        logs = {"d_loss": adversarial, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+        threshold = self.gan_loss.decision_threshold
+        logs = {
+            "d_loss": adversarial,
+            "d_real": ops.mean(real_logits),
+            "d_fake": ops.mean(fake_logits),
+            "d_acc_real": ops.mean(ops.cast(real_logits > threshold, "float32")),
+            "d_acc_fake": ops.mean(ops.cast(fake_logits <= threshold, "float32")),
+        }
         loss = adversarial
         if self.gan_loss.penalty is not None:
             penalty = self.compute_penalty(real, fake, labels, training=training)
@@ -341,19 +372,21 @@ class GANModel(GANTrainer, keras.Model):
     def discriminator_step(self, real, labels=None) -> dict:
         """One discriminator update on ``real`` and fresh fakes detached from G. Returns logs."""
         fake = ops.stop_gradient(self.generate_fakes(ops.shape(real)[0], labels, training=True))
-        return self._optimize(
+        logs, grad_norm = self._optimize(
             lambda: self.compute_discriminator_loss(real, fake, labels, training=True),
             self.discriminator.trainable_variables,
             self.d_optimizer,
         )
+        return {**logs, "d_grad_norm": grad_norm}
 
     def generator_step(self, real, labels=None) -> dict:
         """One generator update; only G's variables change. Returns logs."""
-        return self._optimize(
+        logs, grad_norm = self._optimize(
             lambda: self.compute_generator_loss(real, labels, training=True),
             self.generator.trainable_variables,
             self.g_optimizer,
         )
+        return {**logs, "g_grad_norm": grad_norm}
 
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
@@ -424,6 +457,7 @@ class GANModel(GANTrainer, keras.Model):
     def get_config(self) -> dict:
         return {
             "name": self.name,
+            "fixed_latents": int(self.fixed_latents.shape[0]),
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "latent_dim": self.latent_dim,

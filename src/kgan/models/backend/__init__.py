@@ -5,7 +5,7 @@ here, once, at import. A backend module provides exactly two things to the backe
 :class:`~kgan.GANModel`:
 
 - ``_optimize(loss_fn, variables, optimizer)``: differentiate ``loss_fn() -> (loss, logs)`` with respect
-  to ``variables``, apply the update with ``optimizer``, and return ``logs``;
+  to ``variables``, apply the update with ``optimizer``, and return ``(logs, global gradient norm)``;
 - ``input_gradients(fn, inputs)``: ``d sum(fn(inputs)) / d inputs`` (for gradient penalties), usable
   inside ``_optimize``'s loss function (double backpropagation).
 

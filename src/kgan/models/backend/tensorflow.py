@@ -15,13 +15,16 @@ class TensorFlowGANTrainer:
 
         Only ``variables`` receive gradients; whatever else ``loss_fn`` touches (the frozen network)
         is not differentiated.
+
+        Returns:
+            ``(logs, grad_norm)``: ``loss_fn``'s logs and the global L2 norm of the gradients.
         """
         with tf.GradientTape() as tape:
             loss, logs = loss_fn()
             scaled = optimizer.scale_loss(loss)
         grads = tape.gradient(scaled, variables)
         optimizer.apply_gradients(zip(grads, variables))
-        return logs
+        return logs, tf.linalg.global_norm([g for g in grads if g is not None])
 
     def input_gradients(self, fn, inputs):
         """``d sum(fn(inputs)) / d inputs``, differentiable again by an enclosing tape."""

@@ -1,0 +1,16 @@
+"""Keras callbacks that let you watch a GAN train.
+
+- :class:`SampleGrid`: a PNG grid from the model's fixed latents every N epochs or steps.
+- :class:`FrechetEvaluation`: Frechet distance, KID and classifier score every N epochs; can stop at a target.
+- :class:`Diagnostics`: ``metrics.csv``, ``training.png`` and warnings when a run looks unhealthy.
+- :class:`StopOnNaN`: stops on NaN/Inf in any logged value (Keras' ``TerminateOnNaN`` reads only ``loss``).
+- :class:`AtomicCheckpoint`: saves the model each epoch through a temporary file, never a NaN model.
+"""
+
+from kgan.callbacks.checkpoint import AtomicCheckpoint
+from kgan.callbacks.diagnostics import Diagnostics, TrainingHealthWarning
+from kgan.callbacks.evaluation import FrechetEvaluation
+from kgan.callbacks.nan_guard import StopOnNaN
+from kgan.callbacks.samples import SampleGrid
+
+__all__ = ["SampleGrid", "FrechetEvaluation", "Diagnostics", "TrainingHealthWarning", "StopOnNaN", "AtomicCheckpoint"]

@@ -1,0 +1,209 @@
+"""Per-epoch diagnostics: a CSV, a plot, and warnings with a hint when a run looks unhealthy."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import time
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from kgan.callbacks.samples import fixed_samples
+
+__all__ = ["Diagnostics", "TrainingHealthWarning", "sample_diversity", "plot_training"]
+
+
+class TrainingHealthWarning(UserWarning):
+    """A GAN run shows a known failure pattern; the message says which and what usually helps."""
+
+
+def sample_diversity(samples: np.ndarray) -> float:
+    """Mean pairwise Euclidean distance between samples (flattened); falls towards 0 under mode collapse."""
+    flat = np.asarray(samples, dtype=np.float64).reshape(len(samples), -1)
+    if len(flat) < 2:
+        return 0.0
+    sq = (flat**2).sum(axis=1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2 * flat @ flat.T, 0.0)
+    n = len(flat)
+    return float(np.sqrt(d2)[~np.eye(n, dtype=bool)].mean())
+
+
+class Diagnostics(keras.callbacks.Callback):
+    """Record and judge every epoch: ``metrics.csv``, ``training.png`` and health warnings.
+
+    Each row holds the epoch's logs (losses, D's mean output and accuracy on real and fake, gradient
+    norms, penalty, and metrics such as ``frechet_distance`` added by callbacks placed before this
+    one), plus ``loss_ratio`` (d_loss / g_loss), ``diversity`` of the fixed-latent samples,
+    ``steps_per_second`` and ``epoch_seconds``. Rows already in ``metrics.csv`` are kept and
+    continued (resume).
+
+    Warnings (:class:`TrainingHealthWarning`), each with a one-line hint:
+
+    - the discriminator wins outright (accuracy >= 0.98 on real and on fake) while G's gradient
+      norm fell below a tenth of its first epoch's;
+    - diversity of the fixed-latent samples collapsed below a quarter of its best value;
+    - a loss exploded (more than 10 times its median so far, and above 10);
+    - NaN or Inf in any value (:class:`StopOnNaN` stops the run).
+
+    Args:
+        directory: Where ``metrics.csv`` and ``training.png`` go.
+        plot: Redraw ``training.png`` after every epoch (needs matplotlib).
+    """
+
+    def __init__(self, directory, plot: bool = True):
+        super().__init__()
+        self.directory = Path(directory)
+        self.plot = plot
+        self.rows: list[dict] = []
+        self.warnings: list[str] = []
+        self._start = 0.0
+        self._steps_at_start = 0
+        self._first_g_grad: float | None = None
+        self._best_diversity = 0.0
+
+    @property
+    def csv_path(self) -> Path:
+        return self.directory / "metrics.csv"
+
+    def on_train_begin(self, logs=None):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if self.csv_path.exists() and not self.rows:
+            with open(self.csv_path, newline="") as handle:
+                self.rows = [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+        done = {int(r["epoch"]) for r in self.rows if r.get("epoch") is not None}
+        start_epoch = int(self.params.get("initial_epoch", 0) or 0) if self.params else 0
+        self.rows = [r for r in self.rows if int(r["epoch"]) <= max(start_epoch, max(done, default=0))]
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+        self._steps_at_start = int(self.model.g_optimizer.iterations)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = dict(logs or {})
+        seconds = time.perf_counter() - self._start - float(logs.get("eval_seconds", 0.0))
+        steps = int(self.model.g_optimizer.iterations) - self._steps_at_start
+        row = {"epoch": epoch + 1, "step": int(self.model.g_optimizer.iterations)}
+        row.update({k: float(v) for k, v in logs.items() if _is_number(v)})
+        if "d_loss" in row and "g_loss" in row and row["g_loss"] != 0:
+            row["loss_ratio"] = row["d_loss"] / row["g_loss"]
+        samples = fixed_samples(self.model)
+        row["diversity"] = sample_diversity(samples)
+        row["epoch_seconds"] = seconds
+        row["steps_per_second"] = steps / seconds if seconds > 0 else float("nan")
+        row["warnings"] = " | ".join(self._judge(row))
+        self.rows = [r for r in self.rows if int(r["epoch"]) != epoch + 1] + [row]
+        self._write_csv()
+        if self.plot:
+            plot_training(self.rows, self.directory / "training.png")
+
+    def _judge(self, row: dict) -> list[str]:
+        found = []
+        bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v) and k != "steps_per_second"]
+        if bad:
+            found.append(f"NaN/Inf in {', '.join(bad)}: lower the learning rate or check the data for NaN pixels.")
+        g_grad = row.get("g_grad_norm")
+        if g_grad is not None and math.isfinite(g_grad):
+            if self._first_g_grad is None:
+                self._first_g_grad = g_grad
+            elif row.get("d_acc_real", 0) >= 0.98 and row.get("d_acc_fake", 0) >= 0.98 and g_grad < 0.1 * self._first_g_grad:
+                found.append(
+                    f"D wins outright (accuracy {row['d_acc_real']:.2f} real / {row['d_acc_fake']:.2f} fake) and G's gradient "
+                    f"norm fell to {g_grad:.3g}: slow D down (lower its learning rate, add an R1 penalty or spectral norm)."
+                )
+        diversity = row["diversity"]
+        self._best_diversity = max(self._best_diversity, diversity)
+        if len(self.rows) >= 1 and diversity < 0.25 * self._best_diversity:
+            found.append(
+                f"Sample diversity collapsed to {diversity:.3g} (best {self._best_diversity:.3g}): mode collapse; try a "
+                f"gradient penalty, a lower generator learning rate, or more discriminator steps."
+            )
+        for key in ("d_loss", "g_loss"):
+            history = [r[key] for r in self.rows if isinstance(r.get(key), float) and math.isfinite(r[key])]
+            value = row.get(key)
+            if len(history) >= 2 and value is not None and math.isfinite(value):
+                median = float(np.median(np.abs(history)))
+                if abs(value) > 10 and abs(value) > 10 * median:
+                    found.append(f"{key} exploded to {value:.3g} (median so far {median:.3g}): lower the learning rates or add a penalty.")
+        for message in found:
+            warnings.warn(f"epoch {row['epoch']}: {message}", TrainingHealthWarning, stacklevel=2)
+        self.warnings.extend(f"epoch {row['epoch']}: {m}" for m in found)
+        return found
+
+    def _write_csv(self) -> None:
+        columns: list[str] = []
+        for row in self.rows:
+            columns += [k for k in row if k not in columns and k != "warnings"]
+        columns.append("warnings")
+        tmp = self.csv_path.with_name(".metrics.csv.tmp")
+        with open(tmp, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+            writer.writeheader()
+            writer.writerows(self.rows)
+        os.replace(tmp, self.csv_path)
+
+
+def _is_number(value) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _number(text: str):
+    if text in ("", None):
+        return None
+    try:
+        return float(text) if not text.isdigit() else int(text)
+    except ValueError:
+        return text
+
+
+def plot_training(rows: list[dict], path) -> Path:
+    """Four panels from diagnostics rows: losses, D on real/fake, gradient norms, quality metric."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    def series(key):
+        xs = [r["epoch"] for r in rows if isinstance(r.get(key), (int, float)) and r.get(key) is not None]
+        ys = [r[key] for r in rows if isinstance(r.get(key), (int, float)) and r.get(key) is not None]
+        return xs, ys
+
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7), constrained_layout=True)
+    panels = [
+        (axes[0, 0], "Losses", ["d_loss", "g_loss", "penalty"], False),
+        (axes[0, 1], "Discriminator on real and fake", ["d_acc_real", "d_acc_fake", "d_real", "d_fake"], False),
+        (axes[1, 0], "Gradient norms", ["d_grad_norm", "g_grad_norm"], True),
+        (axes[1, 1], "Sample quality", ["frechet_distance"], True),
+    ]
+    for ax, title, keys, log in panels:
+        drawn = False
+        for key in keys:
+            xs, ys = series(key)
+            if xs:
+                ax.plot(xs, ys, marker="o", markersize=3, label=key)
+                drawn = True
+        if title == "Sample quality" and not drawn:
+            xs, ys = series("diversity")
+            if xs:
+                ax.plot(xs, ys, marker="o", markersize=3, label="diversity")
+                drawn = True
+        if drawn:
+            ax.legend(fontsize=8)
+            if log and all(y > 0 for k in keys for y in series(k)[1]):
+                ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    fig.savefig(tmp, dpi=90, format="png")
+    plt.close(fig)
+    os.replace(tmp, target)
+    return target
