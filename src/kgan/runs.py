@@ -119,7 +119,7 @@ def train(
     dataset: str = "mnist-5k",
     loss: Any = None,
     epochs: int = 5,
-    batch_size: int = 128,
+    batch_size: int | None = None,
     latent_dim: int | None = None,
     seed: int = 0,
     out: str | os.PathLike = "runs/dcgan",
@@ -138,7 +138,7 @@ def train(
         dataset: Dataset name or path (:func:`kgan.datasets.load`).
         loss: Registered loss name (or GANLoss); ``None`` uses the architecture's recipe.
         epochs: Passes over the dataset.
-        batch_size: Samples per step.
+        batch_size: Samples per step; the architecture's recipe when ``None`` (32 for dcgan).
         latent_dim: Size of ``z``; the architecture's default when ``None``.
         seed: Seeds weights, noise and shuffling.
         out: Run directory; must be new or empty unless ``overwrite``.
@@ -162,6 +162,8 @@ def train(
     from kgan import architectures, datasets, losses
 
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if name == "batch_size" and value is None:
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
     # Resolve every name and the data before touching the disk or training anything.
@@ -187,6 +189,7 @@ def train(
             f"{', '.join(_parameters(build))}."
         ) from exc
     gan.compile(loss=gan_loss, d_steps=d_steps)
+    batch_size = batch_size or int(gan.recipe["batch_size"])
     run_dir = prepare_run_directory(out, overwrite=overwrite)
 
     record = {

@@ -3,6 +3,7 @@
 import json
 
 import keras
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -25,7 +26,7 @@ def invoke(args):
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("command", [[], ["list"], ["train"]])
+@pytest.mark.parametrize("command", [[], ["list"], ["train"], ["sample"], ["evaluate"], ["animate"]])
 def test_help_has_an_example(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
@@ -104,3 +105,84 @@ def test_out_that_is_a_file_is_refused(tmp_path):
     code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--out", str(target)])
     assert code == 2 and "is a file" in err
     assert target.read_text() == "precious"
+
+
+# === sample | evaluate | animate ===
+
+
+@pytest.fixture(scope="module")
+def digit_run(tmp_path_factory):
+    """One short real run on mnist-5k (width 4, 1 epoch on 512 digits) shared by the tests below."""
+    out = tmp_path_factory.mktemp("digits") / "run"
+    x = kgan.datasets.load("mnist-5k")
+    idx = np.random.default_rng(0).permutation(len(x))[:512]
+    data = tmp_path_factory.mktemp("data") / "d.npz"
+    np.savez(data, x=np.uint8((x[idx, ..., 0] + 1) * 127.5))
+    code, _, err = invoke(["train", "dcgan", "--dataset", str(data), "--epochs", "2", "--batch-size", "64", "--option", "width=4", "--out", str(out), "--quiet"])
+    assert code == 0, err
+    return out
+
+
+def test_train_writes_every_watch_file(digit_run):
+    names = {p.name for p in digit_run.iterdir()}
+    assert {"model.keras", "samples", "training.gif", "metrics.csv", "training.png", "run.json"} <= names
+    assert sorted(p.name for p in (digit_run / "samples").iterdir()) == ["epoch_0000.png", "epoch_0001.png", "epoch_0002.png"]
+    header = (digit_run / "metrics.csv").read_text().splitlines()[0]
+    assert "frechet_distance" in header and "diversity" in header
+
+
+def test_sample_same_seed_same_file(digit_run, tmp_path):
+    a, b, c = tmp_path / "a.png", tmp_path / "b.png", tmp_path / "c.png"
+    for path, seed in ((a, 1), (b, 1), (c, 2)):
+        code, _, err = invoke(["sample", str(digit_run / "model.keras"), "-n", "16", "--seed", str(seed), "-o", str(path)])
+        assert code == 0, err
+    assert a.read_bytes() == b.read_bytes() != c.read_bytes()
+
+
+def test_evaluate_prints_metrics_and_json(digit_run):
+    code, out, err = invoke(["evaluate", str(digit_run / "model.keras"), "--dataset", "mnist-5k", "-n", "200", "--json"])
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["frechet_distance"] > 0 and result["n"] == 200 and "kid" in result and "classifier_score" in result
+    code, out, _ = invoke(["evaluate", str(digit_run / "model.keras"), "-n", "200"])
+    assert code == 0 and "frechet_distance" in out
+
+
+def test_animate_rebuilds_from_saved_grids(digit_run, tmp_path):
+    target = tmp_path / "again.gif"
+    code, out, err = invoke(["animate", str(digit_run), "--fps", "2", "-o", str(target)])
+    assert code == 0, err
+    assert target.exists() and "again.gif" in out
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["sample", "missing.keras"], "does not exist"),
+        (["evaluate", "{run}/model.keras", "-n", "10"], "at least 50"),
+        (["evaluate", "{run}/model.keras", "--dataset", "ring8"], "shape (2,)"),
+        (["sample", "{run}/run.json"], "not a .keras file"),
+        (["sample", "{corrupt}"], "not a valid .keras archive"),
+        (["animate", "{empty}"], "run directory"),
+    ],
+)
+def test_watch_command_errors(digit_run, tmp_path, args, message):
+    corrupt = tmp_path / "bad.keras"
+    corrupt.write_bytes((digit_run / "model.keras").read_bytes()[:1000])
+    (tmp_path / "empty").mkdir()
+    args = [a.format(run=digit_run, corrupt=corrupt, empty=tmp_path / "empty") for a in args]
+    code, _, err = invoke(args)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_lambda_models_are_refused_unless_unsafe(tmp_path):
+    g = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2), keras.layers.Lambda(lambda t: t * 2)])
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    gan = kgan.GANModel(generator=g, discriminator=d)
+    gan.compile()
+    path = tmp_path / "lambda.keras"
+    gan.save(path)
+    code, _, err = invoke(["sample", str(path), "-o", str(tmp_path / "s.npy")])
+    assert code == 2 and "carries code" in err and "--unsafe" in err
+    code, _, err = invoke(["sample", str(path), "--unsafe", "-o", str(tmp_path / "s.npy")])
+    assert code == 0, err

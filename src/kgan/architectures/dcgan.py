@@ -63,15 +63,22 @@ def dcgan_discriminator(input_shape, width: int = 32, spectral_norm: bool = Fals
     return keras.Model(x_in, out, name="discriminator")
 
 
+RECIPE = {"loss": "bce", "learning_rate": 5e-4, "beta_1": 0.5, "batch_size": 32}
+"""dcgan's default recipe: BCE, Adam(5e-4, beta_1=0.5) for both networks, batch 32, with the
+generator's weight average (``ema_momentum=0.999``). On mnist-5k it reaches a Frechet distance of 35
+in 10 epochs where Adam(2e-4) at batch 128 without the average is at 107 after 7 (docs/watching.md)."""
+
+
 def dcgan(
     input_shape=(28, 28, 1),
     latent_dim: int = 128,
     width: int = 32,
     spectral_norm: bool = False,
     seed: int | None = None,
+    ema_momentum: float | None = 0.999,
     **kwargs,
 ) -> GANModel:
-    """An uncompiled DCGAN :class:`~kgan.GANModel`.
+    """An uncompiled DCGAN :class:`~kgan.GANModel` with :data:`RECIPE` as its compile defaults.
 
     Args:
         input_shape: ``(H, W, C)``, H and W divisible by 4, C in {1, 3}.
@@ -81,7 +88,8 @@ def dcgan(
             0.16 s per batch of 128 28x28 images on two CPU cores; 64 costs four times as much.
         spectral_norm: Spectrally normalize the discriminator.
         seed: Seed of the weights' initialisation and of the training noise.
-        **kwargs: Passed to :class:`~kgan.GANModel` (``name``, ``data_range``).
+        ema_momentum: Momentum of the generator weight average used for sampling (``None``: off).
+        **kwargs: Passed to :class:`~kgan.GANModel` (``name``, ``data_range``, ``recipe``).
 
     Example:
         >>> gan = kgan.architectures.get("dcgan")(input_shape=(32, 32, 3), width=32)
@@ -92,5 +100,6 @@ def dcgan(
         generator=dcgan_generator(input_shape, latent_dim, width),
         discriminator=dcgan_discriminator(input_shape, width, spectral_norm),
         seed=seed,
-        **kwargs,
+        ema_momentum=ema_momentum,
+        **{"recipe": RECIPE, **kwargs},
     )

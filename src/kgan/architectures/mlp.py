@@ -52,8 +52,9 @@ RECIPE = {
     "loss": BCE(penalty=R1Penalty(gamma=1.0)),
     "learning_rate": 1e-3,
     "beta_1": 0.5,
+    "batch_size": 256,
 }
-"""The mlp's default recipe: non-saturating BCE with R1 (gamma 1) and Adam(1e-3, beta_1=0.5).
+"""The mlp's default recipe: non-saturating BCE with R1 (gamma 1), Adam(1e-3, beta_1=0.5), batch 256.
 
 With the generator weight average (``ema_momentum=0.999``) this is what covers all eight ``ring8``
 modes; plain BCE at 2e-4 hops from mode to mode (measured in ``tests/test_learning.py``'s notes).

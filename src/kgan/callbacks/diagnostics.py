@@ -169,6 +169,7 @@ def plot_training(rows: list[dict], path) -> Path:
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     def series(key):
         xs = [r["epoch"] for r in rows if isinstance(r.get(key), (int, float)) and r.get(key) is not None]
@@ -198,6 +199,8 @@ def plot_training(rows: list[dict], path) -> Path:
             ax.legend(fontsize=8)
             if log and all(y > 0 for k in keys for y in series(k)[1]):
                 ax.set_yscale("log")
+                ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+                ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_title(title)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)

@@ -75,7 +75,7 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--dataset", default="mnist-5k", show_default=True, help="Dataset name or path to a .npz file / image folder.")
 @click.option("--loss", default=None, help="Registered loss name (see `kgan list`). Default: the architecture's recipe (bce for dcgan).")
 @click.option("--epochs", default=5, show_default=True, type=click.IntRange(min=1))
-@click.option("--batch-size", default=128, show_default=True, type=click.IntRange(min=1))
+@click.option("--batch-size", default=None, type=click.IntRange(min=1), help="Samples per step (architecture's recipe if omitted: 32 for dcgan, 256 for mlp).")
 @click.option("--latent-dim", default=None, type=click.IntRange(min=1), help="Size of z (architecture default if omitted).")
 @click.option("--d-steps", default=None, type=click.IntRange(min=1), help="Discriminator steps per generator step (loss default if omitted).")
 @click.option("--seed", default=0, show_default=True, type=int)

@@ -28,8 +28,9 @@ _METRIC_NAMES = (
 )
 
 
-DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5}
-"""What ``compile()`` uses for arguments it is not given, unless the model carries its own ``recipe``."""
+DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5, "batch_size": 64}
+"""What ``compile()`` (loss, Adam settings) and ``kgan train`` (batch size) use for what they are not
+given, unless the model carries its own ``recipe``."""
 
 
 def _static_shape(model: Any, which: str) -> tuple | None:
@@ -66,9 +67,9 @@ class GANModel(GANTrainer, keras.Model):
             model (saved, restored) so that sample grids show the same ``z`` across epochs, resumes
             and reloads: :attr:`fixed_latents`, shape ``(fixed_latents, latent_dim)``.
         recipe: The defaults :meth:`compile` uses for what it is not given: ``loss`` (name or
-            config), Adam's ``learning_rate`` and ``beta_1`` for both networks. Architectures set
-            the recipe measured to work for them; it is saved with the model. Default
-            :data:`DEFAULT_RECIPE`.
+            config), Adam's ``learning_rate`` and ``beta_1`` for both networks; and ``batch_size``
+            for ``kgan train``. Architectures set the recipe measured to work for them; it is saved
+            with the model. Default :data:`DEFAULT_RECIPE`.
         data_range: ``(low, high)`` range real data must lie in, checked before training. ``"auto"``
             means ``(-1, 1)`` (tanh images) for samples of rank 3 and no check otherwise.
         **kwargs: Passed to ``keras.Model`` (``name``...).
