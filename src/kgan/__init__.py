@@ -11,7 +11,7 @@ can rebuild a saved GANModel after a plain ``import kgan``.
 
 from importlib import metadata as _metadata
 
-from kgan import architectures, callbacks, datasets, errors, losses, metrics, models, registry, runs, visual
+from kgan import architectures, callbacks, datasets, errors, losses, metrics, models, registry, runs, testing, visual
 from kgan.errors import KganError
 from kgan.models import GANModel
 from kgan.runs import train
@@ -33,6 +33,7 @@ __all__ = [
     "models",
     "registry",
     "runs",
+    "testing",
     "train",
     "visual",
     "__version__",

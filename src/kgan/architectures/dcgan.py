@@ -103,3 +103,7 @@ def dcgan(
         ema_momentum=ema_momentum,
         **{"recipe": RECIPE, **kwargs},
     )
+
+
+dcgan.test_options = {"input_shape": (8, 8, 1), "latent_dim": 4, "width": 4}
+"""Small, fast options for :func:`kgan.testing.check_architecture`."""

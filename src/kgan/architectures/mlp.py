@@ -93,3 +93,7 @@ def mlp(
         ema_momentum=ema_momentum,
         **{"recipe": RECIPE, **kwargs},
     )
+
+
+mlp.test_options = {"input_shape": (2,), "latent_dim": 2, "units": 8, "depth": 1}
+"""Small, fast options for :func:`kgan.testing.check_architecture`."""

@@ -30,10 +30,13 @@ class GANLoss:
         default_d_steps: Discriminator updates per generator update when ``compile`` is given none.
         decision_threshold: D output above which a sample counts as "judged real" (for accuracy
             diagnostics). 0 for logits and critics.
+        requires_real_logits: ``True`` makes ``GANModel`` also pass D's outputs on the real batch to
+            :meth:`generator_loss` (relativistic losses need them).
     """
 
     default_d_steps: int = 1
     decision_threshold: float = 0.0
+    requires_real_logits: bool = False
 
     def __init__(self, penalty: GradientPenalty | None = None):
         if penalty is not None and not isinstance(penalty, GradientPenalty):

@@ -363,7 +363,7 @@ class GANModel(GANTrainer, keras.Model):
         fake = self.generate_fakes(ops.shape(real)[0], labels, training=training)
         fake_logits = self.discriminator(fake, training=training)
         real_logits = None
-        if getattr(self.gan_loss, "requires_real_logits", False):
+        if self.gan_loss.requires_real_logits:
             real_logits = self.discriminator(real, training=training)
         loss = self.gan_loss.generator_loss(fake_logits, real_logits)
         return loss, {"g_loss": loss}
