@@ -168,7 +168,14 @@ def test_real_installed_plugins_good_and_broken(tmp_path):
 
         not_callable = 42
         """,
-        {"kgan.architectures": {"tiny-plugin": "kgan_throwaway:tiny", "not-callable": "kgan_throwaway:not_callable", "missing": "kgan_throwaway.nowhere:x"}},
+        {
+            "kgan.architectures": {
+                "tiny-plugin": "kgan_throwaway:tiny",
+                "not-callable": "kgan_throwaway:not_callable",
+                "missing": "kgan_throwaway.nowhere:x",
+                "dcgan": "kgan_throwaway:tiny",  # claims a built-in's name
+            }
+        },
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")]))
     listing = subprocess.run([sys.executable, "-m", "kgan.cli", "list", "--verbose"], env=env, capture_output=True, text=True)
@@ -177,16 +184,26 @@ def test_real_installed_plugins_good_and_broken(tmp_path):
     check = subprocess.run([sys.executable, "-m", "kgan.cli", "list", "--check"], env=env, capture_output=True, text=True)
     assert check.returncode == 1
     assert "not-callable" in check.stdout and "missing" in check.stdout and "kgan-throwaway 0.0.1" in check.stdout
+    assert "dcgan" in check.stdout and "claimed more than once" in check.stdout
     code = textwrap.dedent("""
+        import sys
         import kgan
+        names = kgan.architectures.names()
+        print("listing imported plugin", "kgan_throwaway" in sys.modules)
         gan = kgan.architectures.get("tiny-plugin")()
         print("latent", gan.latent_dim)
         try:
             kgan.architectures.get("missing")
         except kgan.errors.PluginLoadError as e:
             print("refused", "kgan-throwaway 0.0.1" in str(e))
-        print("builtin", kgan.architectures.get("dcgan").__name__)
+        try:
+            kgan.architectures.get("dcgan")
+        except kgan.errors.DuplicateNameError as e:
+            print("duplicate", "kgan-throwaway 0.0.1" in str(e) and f"kgan {kgan.__version__}" in str(e))
+        print("other builtin", kgan.architectures.get("mlp").__name__)
     """)
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert "latent 2" in run.stdout and "refused True" in run.stdout and "builtin dcgan" in run.stdout
+    assert "listing imported plugin False" in run.stdout
+    assert "latent 2" in run.stdout and "refused True" in run.stdout
+    assert "duplicate True" in run.stdout and "other builtin mlp" in run.stdout

@@ -264,3 +264,18 @@ def test_plain_import_kgan_is_enough_to_load_a_saved_model(tiny_gan, tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().endswith("GANModel")
+
+
+def test_shared_generator_pass_updates_both_from_one_pass(tiny_images, tmp_path):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
+    gan.compile(shared_generator_pass=True)
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    history = gan.fit(tiny_images, batch_size=16, epochs=1, verbose=0).history
+    assert np.isfinite(history["g_loss"][0]) and history["g_grad_norm"][0] > 0 and history["d_grad_norm"][0] > 0
+    assert any(not np.array_equal(a, b) for a, b in zip(g0, weights(gan.generator)))
+    assert any(not np.array_equal(a, b) for a, b in zip(d0, weights(gan.discriminator)))
+    assert int(gan.g_optimizer.iterations) == int(gan.d_optimizer.iterations) == 4
+    gan.save(tmp_path / "s.keras")
+    assert keras.models.load_model(tmp_path / "s.keras").shared_generator_pass
+    with pytest.raises(ConfigurationError, match="d_steps=1"):
+        gan.compile(shared_generator_pass=True, d_steps=2)

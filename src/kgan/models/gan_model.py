@@ -135,6 +135,7 @@ class GANModel(GANTrainer, keras.Model):
         self._trackers = [keras.metrics.Mean(name=n) for n in _METRIC_NAMES]
         self.gan_loss: losses_module.GANLoss | None = None
         self.d_steps = 1
+        self.shared_generator_pass = False
         self.stop_reason: str | None = None
         if getattr(generator, "built", False) and getattr(discriminator, "built", False):
             self.built = True
@@ -202,6 +203,7 @@ class GANModel(GANTrainer, keras.Model):
         d_optimizer: Any = None,
         loss: Any = None,
         d_steps: int | None = None,
+        shared_generator_pass: bool = False,
         **kwargs,
     ) -> None:
         """Configure training; what is not given comes from the model's :attr:`recipe`.
@@ -216,6 +218,10 @@ class GANModel(GANTrainer, keras.Model):
                 ``recipe["loss"]`` (``"bce"``).
             d_steps: Discriminator updates per generator update; default: the loss's
                 ``default_d_steps`` (5 for ``wgan-gp``, else 1).
+            shared_generator_pass: One generator forward pass per step serves both updates (as in
+                the TensorFlow DCGAN tutorial): D and G are updated simultaneously from the same
+                fakes, saving one generator forward pass per step. Requires ``d_steps=1``. Default:
+                separate passes, G updated against the freshly updated D.
             **kwargs: Passed to ``keras.Model.compile`` (``jit_compile``, ``run_eagerly``,
                 ``steps_per_execution``).
 
@@ -243,7 +249,13 @@ class GANModel(GANTrainer, keras.Model):
                 "g_optimizer and d_optimizer are the same object; each network needs its own optimizer "
                 "(its moments belong to its variables). Pass two instances."
             )
+        if shared_generator_pass and d_steps != 1:
+            raise ConfigurationError(
+                f"shared_generator_pass=True updates D and G once each from one generator pass, so it "
+                f"needs d_steps=1; received d_steps={d_steps}."
+            )
         self.gan_loss, self.d_steps = gan_loss, int(d_steps)
+        self.shared_generator_pass = bool(shared_generator_pass)
         self.g_optimizer, self.d_optimizer = g_opt, d_opt
         # model.optimizer is the generator's: its `iterations` counts training steps for callbacks.
         super().compile(optimizer=g_opt, **kwargs)
@@ -266,6 +278,7 @@ class GANModel(GANTrainer, keras.Model):
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "loss": losses_module.serialize(self.gan_loss),
             "d_steps": self.d_steps,
+            "shared_generator_pass": self.shared_generator_pass,
         }
 
     def compile_from_config(self, config: dict) -> None:
@@ -276,6 +289,7 @@ class GANModel(GANTrainer, keras.Model):
             d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
             loss=losses_module.get(config["loss"]),
             d_steps=config["d_steps"],
+            shared_generator_pass=config.get("shared_generator_pass", False),
         )
 
     # === Sampling ===
@@ -361,6 +375,10 @@ class GANModel(GANTrainer, keras.Model):
     def compute_generator_loss(self, real, labels=None, training: bool = True):
         """G's loss through the frozen discriminator. Returns ``(loss, {"g_loss": loss})``."""
         fake = self.generate_fakes(ops.shape(real)[0], labels, training=training)
+        return self.generator_loss_on(fake, real, labels, training=training)
+
+    def generator_loss_on(self, fake, real, labels=None, training: bool = True):
+        """G's loss for given fakes (which must carry G's gradient). Returns ``(loss, logs)``."""
         fake_logits = self.discriminator(fake, training=training)
         real_logits = None
         if self.gan_loss.requires_real_logits:
@@ -389,8 +407,29 @@ class GANModel(GANTrainer, keras.Model):
         )
         return {**logs, "g_grad_norm": grad_norm}
 
+    def shared_step(self, real, labels=None) -> dict:
+        """Both updates from one generator pass: D on ``stop_gradient(fake)``, G through ``fake``."""
+
+        def losses():
+            fake = self.generate_fakes(ops.shape(real)[0], labels, training=True)
+            d_loss, d_logs = self.compute_discriminator_loss(real, ops.stop_gradient(fake), labels, training=True)
+            g_loss, g_logs = self.generator_loss_on(fake, real, labels, training=True)
+            return (d_loss, g_loss), {**d_logs, **g_logs}
+
+        logs, (d_norm, g_norm) = self._optimize_pair(
+            losses,
+            (self.discriminator.trainable_variables, self.d_optimizer),
+            (self.generator.trainable_variables, self.g_optimizer),
+        )
+        return {**logs, "d_grad_norm": d_norm, "g_grad_norm": g_norm}
+
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
+        if self.shared_generator_pass:
+            logs = self.shared_step(real, labels)
+            if self.generator_ema is not None:
+                self.update_generator_ema()
+            return self._update_trackers(logs)
         d_logs = {}
         for _ in range(self.d_steps):
             d_logs = self.discriminator_step(real, labels)

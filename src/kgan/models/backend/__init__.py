@@ -1,11 +1,13 @@
 """The one place where kgan's training mechanics depend on the Keras backend.
 
 As Keras picks its trainer in ``keras/src/models/model.py``, kgan picks a :class:`GANTrainer` mixin
-here, once, at import. A backend module provides exactly two things to the backend-independent
+here, once, at import. A backend module provides exactly three things to the backend-independent
 :class:`~kgan.GANModel`:
 
 - ``_optimize(loss_fn, variables, optimizer)``: differentiate ``loss_fn() -> (loss, logs)`` with respect
   to ``variables``, apply the update with ``optimizer``, and return ``(logs, global gradient norm)``;
+- ``_optimize_pair(loss_fn, (variables_1, optimizer_1), (variables_2, optimizer_2))``: two updates from
+  one forward pass (``shared_generator_pass``);
 - ``input_gradients(fn, inputs)``: ``d sum(fn(inputs)) / d inputs`` (for gradient penalties), usable
   inside ``_optimize``'s loss function (double backpropagation).
 
@@ -35,6 +37,9 @@ else:  # pragma: no cover - exercised only under other KERAS_BACKEND values
                 f"is implemented. Set KERAS_BACKEND=tensorflow before importing keras. Loading, "
                 f"generate() and predict() work on any backend."
             )
+
+        def _optimize_pair(self, loss_fn, first, second):
+            self._optimize(None, None, None)
 
         def input_gradients(self, fn, inputs):
             self._optimize(None, None, None)
