@@ -11,7 +11,19 @@ can rebuild a saved GANModel after a plain ``import kgan``.
 
 from importlib import metadata as _metadata
 
-from kgan import architectures, callbacks, datasets, errors, losses, metrics, models, registry, runs, testing, visual
+from kgan import (
+    architectures,
+    callbacks,
+    datasets,
+    errors,
+    losses,
+    metrics,
+    models,
+    registry,
+    runs,
+    testing,
+    visual,
+)
 from kgan.errors import KganError
 from kgan.models import GANModel
 from kgan.runs import train

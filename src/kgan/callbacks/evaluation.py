@@ -7,7 +7,11 @@ import time
 import keras
 import numpy as np
 
-from kgan.metrics.evaluation import MIN_SAMPLES, default_feature_extractor, evaluate_samples
+from kgan.metrics.evaluation import (
+    MIN_SAMPLES,
+    default_feature_extractor,
+    evaluate_samples,
+)
 from kgan.metrics.features import FeatureExtractor
 
 __all__ = ["FrechetEvaluation"]

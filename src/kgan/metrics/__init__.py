@@ -18,7 +18,11 @@ from kgan.metrics.evaluation import (
     evaluate_generator,
     evaluate_samples,
 )
-from kgan.metrics.features import FeatureExtractor, mnist_classifier, mnist_feature_extractor
+from kgan.metrics.features import (
+    FeatureExtractor,
+    mnist_classifier,
+    mnist_feature_extractor,
+)
 from kgan.metrics.modes import ModeCoverage, mode_coverage
 from kgan.metrics.scores import classifier_score
 

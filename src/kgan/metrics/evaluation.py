@@ -7,7 +7,10 @@ import dataclasses
 import numpy as np
 
 from kgan.errors import ConfigurationError, DataError
-from kgan.metrics.distances import frechet_distance_from_features, kernel_inception_distance
+from kgan.metrics.distances import (
+    frechet_distance_from_features,
+    kernel_inception_distance,
+)
 from kgan.metrics.features import FeatureExtractor
 from kgan.metrics.scores import classifier_score
 

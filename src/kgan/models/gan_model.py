@@ -122,7 +122,7 @@ class GANModel(GANTrainer, keras.Model):
         if self.ema_momentum is not None:
             self.generator_ema = keras.models.clone_model(generator)
             self.generator_ema.trainable = False
-            for target, source in zip(self.generator_ema.weights, generator.weights):
+            for target, source in zip(self.generator_ema.weights, generator.weights, strict=True):
                 target.assign(source)
         if isinstance(fixed_latents, bool) or not isinstance(fixed_latents, (int, np.integer)) or fixed_latents < 1:
             raise ConfigurationError(f"fixed_latents must be a positive integer, received {fixed_latents!r}")
@@ -442,7 +442,7 @@ class GANModel(GANTrainer, keras.Model):
         """``ema = m * ema + (1 - m) * w`` over all generator weights, with the warm-up of ``ema_momentum``."""
         t = ops.cast(self.g_optimizer.iterations, "float32")
         m = ops.minimum(self.ema_momentum, (1.0 + t) / (10.0 + t))
-        for average, weight in zip(self.generator_ema.weights, self.generator.weights):
+        for average, weight in zip(self.generator_ema.weights, self.generator.weights, strict=True):
             average.assign(m * average + (1.0 - m) * ops.cast(weight, average.dtype))
 
     def test_step(self, data):
