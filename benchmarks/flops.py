@@ -30,6 +30,8 @@ def layer_flops(model: keras.Model) -> list[tuple[str, int]]:
     """``(layer name, forward FLOPs per sample)`` for the layers that cost anything."""
     out = []
     for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
         sub = keras.Model(layer.input, layer.output) if hasattr(layer, "input") else None
         if sub is not None:
             flops = forward_flops(sub)

@@ -77,6 +77,66 @@ def save_model_atomically(model: Any, path: str | os.PathLike) -> Path:
     return target
 
 
+def _normalized(value: Any) -> Any:
+    """JSON round trip, so options compare equal to what run.json holds."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _read_record(run_dir: Path) -> dict | None:
+    try:
+        return json.loads((run_dir / RUN_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_record(run_dir: Path, record: dict) -> None:
+    tmp = run_dir / f".{RUN_FILE}.tmp"
+    tmp.write_text(json.dumps(record, indent=2, default=str) + "\n")
+    os.replace(tmp, run_dir / RUN_FILE)
+
+
+def _history_from_csv(path: Path) -> dict:
+    import csv
+
+    if not path.exists():
+        return {}
+    history: dict[str, list] = {}
+    with open(path, newline="") as handle:
+        for row in csv.DictReader(handle):
+            for key, value in row.items():
+                try:
+                    history.setdefault(key, []).append(float(value))
+                except (TypeError, ValueError):
+                    continue
+    return history
+
+
+def _claim_run_directory(out, record: dict | None, overwrite: bool, resume: bool | None, check_only: bool = False):
+    """Decide how ``out`` may be used: ``(run_dir, previous run record or None)``.
+
+    A directory holding the same run (same options in its run.json) is continued; a different run,
+    or other files, is refused unless ``overwrite``. With ``check_only`` (before the options are known)
+    only what is wrong whatever the options are is refused, and nothing is created.
+    """
+    path = Path(out)
+    previous = _read_record(path) if path.is_dir() else None
+    if resume and previous is None:
+        raise RunDirectoryError(f"--resume: {str(path)!r} holds no kgan run (no run.json) to continue; drop --resume to start one.")
+    if check_only:
+        if previous is None:
+            prepare_run_directory(out, overwrite=overwrite, create=False)
+        return path, None
+    if previous is not None and not overwrite and resume is not False:
+        if previous.get("options") == record["options"]:
+            return prepare_run_directory(out, overwrite=True), previous
+        changed = sorted(k for k in record["options"] if previous.get("options", {}).get(k) != record["options"][k])
+        raise RunDirectoryError(
+            f"--out {str(path)!r} holds a different run (options that differ: {', '.join(changed)}). Choose a "
+            f"new --out, repeat that run's exact command to continue it, or pass --overwrite."
+        )
+    return prepare_run_directory(out, overwrite=overwrite), None
+
+
 def _parameters(fn: Any) -> list[str]:
     import inspect
 
@@ -130,6 +190,7 @@ def train(
     callbacks: list | None = None,
     evaluate_every: int = 1,
     eval_samples: int = 2000,
+    resume: bool | None = None,
 ):
     """Train a registered architecture on a dataset and write the run directory.
 
@@ -141,7 +202,7 @@ def train(
         batch_size: Samples per step; the architecture's recipe when ``None`` (32 for dcgan).
         latent_dim: Size of ``z``; the architecture's default when ``None``.
         seed: Seeds weights, noise and shuffling.
-        out: Run directory; must be new or empty unless ``overwrite``.
+        out: Run directory; must be new, empty, or hold this same run (resume), unless ``overwrite``.
         overwrite: Allow writing into a directory that already holds files.
         d_steps: Discriminator steps per generator step; the loss's default when ``None``.
         architecture_options: Extra keyword options for the architecture (``{"width": 32}``).
@@ -150,6 +211,10 @@ def train(
         evaluate_every: Frechet distance, KID and classifier score every N epochs (for data kgan has
             a feature extractor for, 28x28x1); 0 turns it off.
         eval_samples: Generated samples per evaluation.
+        resume: ``None`` (default): if ``out`` holds an unfinished run with the same options,
+            continue it from its last completed epoch (model, both optimizers, EMA, noise state,
+            fixed latents, metrics.csv and sample grids); ``True``: require such a run; ``False``:
+            never resume (an existing run is refused unless ``overwrite``).
 
     Raises:
         kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
@@ -169,7 +234,7 @@ def train(
     # Resolve every name and the data before touching the disk or training anything.
     build = architectures.get(architecture)
     gan_loss = None if loss is None else losses.get(loss)
-    prepare_run_directory(out, overwrite=overwrite, create=False)
+    _claim_run_directory(out, None, overwrite, resume, check_only=True)
     x = datasets.load(dataset)
 
     options = dict(architecture_options or {})
@@ -189,26 +254,40 @@ def train(
             f"{', '.join(_parameters(build))}."
         ) from exc
     gan.compile(loss=gan_loss, d_steps=d_steps)
+    gan._check_data(x, None, "fit")  # before anything is written
     batch_size = batch_size or int(gan.recipe["batch_size"])
-    run_dir = prepare_run_directory(out, overwrite=overwrite)
-
     record = {
         "command": "train",
-        "options": {
-            "architecture": architecture,
-            "dataset": str(dataset),
-            "loss": loss if isinstance(loss, str) else losses.serialize(gan.gan_loss),
-            "epochs": epochs,
-            "batch_size": batch_size,
-            "latent_dim": gan.latent_dim,
-            "seed": seed,
-            "d_steps": gan.d_steps,
-            "architecture_options": options,
-        },
+        "options": _normalized(
+            {
+                "architecture": architecture,
+                "dataset": str(dataset),
+                "loss": loss if isinstance(loss, str) else losses.serialize(gan.gan_loss),
+                "epochs": epochs,
+                "batch_size": batch_size,
+                "latent_dim": gan.latent_dim,
+                "seed": seed,
+                "d_steps": gan.d_steps,
+                "architecture_options": options,
+            }
+        ),
         "data": {"samples": int(x.shape[0]), "sample_shape": list(x.shape[1:])},
         "versions": _versions(),
     }
+    run_dir, previous = _claim_run_directory(out, record, overwrite, resume)
+    initial_epoch = 0
+    if previous is not None and (run_dir / MODEL_FILE).exists():
+        from kgan.models.loading import load_gan
+
+        gan = load_gan(run_dir / MODEL_FILE)
+        initial_epoch = min(int(gan.completed_epochs), epochs)
+        record["resumed_from_epoch"] = initial_epoch
+    record["status"] = "running"
+    record["wall_time_s"] = float((previous or {}).get("wall_time_s", 0.0))
+    _write_record(run_dir, record)
+
     from kgan import callbacks as kcb
+    from kgan.datasets.batches import epoch_batches
     from kgan.visual import build_animation
 
     watchers: list = [kcb.StopOnNaN()]
@@ -220,16 +299,24 @@ def train(
         kcb.AtomicCheckpoint(run_dir / MODEL_FILE),
     ]
     started = time.time()
-    history = gan.fit(
-        x, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=verbose, callbacks=watchers + list(callbacks or [])
-    )
-    record["wall_time_s"] = round(time.time() - started, 2)
-    record["history"] = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    if initial_epoch < epochs:
+        batches = epoch_batches(x, batch_size, seed, initial_epoch, epochs)
+        gan.fit(
+            batches,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=-(-len(x) // batch_size),
+            verbose=verbose,
+            callbacks=watchers + list(callbacks or []),
+        )
+    record["wall_time_s"] = round(record["wall_time_s"] + time.time() - started, 2)
+    record["history"] = _history_from_csv(run_dir / "metrics.csv")
     if (run_dir / SAMPLES_DIR).is_dir() and any((run_dir / SAMPLES_DIR).iterdir()):
         record["animation"] = [str(p.name) for p in build_animation(run_dir / SAMPLES_DIR, run_dir / ANIMATION_FILE)]
+    record["status"] = "stopped" if gan.stop_reason else "finished"
     if gan.stop_reason:
         record["stopped"] = gan.stop_reason
-    (run_dir / RUN_FILE).write_text(json.dumps(record, indent=2, default=str) + "\n")
+    _write_record(run_dir, record)
     if gan.stop_reason:
         raise TrainingStopped(gan.stop_reason)
     return gan

@@ -57,10 +57,10 @@ def test_train_writes_a_loadable_model_and_run_record(tmp_path):
     assert record["options"]["seed"] == 3 and record["options"]["architecture"] == "mlp"
     assert record["versions"]["kgan"] == kgan.__version__ and record["wall_time_s"] > 0
     assert len(record["history"]["d_loss"]) == 1
-    # Same command again: refused, nothing touched.
+    # A different command into the same directory: refused, nothing touched.
     before = (out / "model.keras").read_bytes()
     code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--epochs", "1", "--out", str(out), "--quiet"])
-    assert code == 2 and "already holds a run" in err and "--overwrite" in err
+    assert code == 2 and "holds a different run" in err and "--overwrite" in err and "batch_size" in err
     assert "Traceback" not in err
     assert (out / "model.keras").read_bytes() == before
     code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--epochs", "1", "--batch-size", "500", "--out", str(out), "--overwrite", "--quiet"])
@@ -97,6 +97,25 @@ def test_bad_input_is_one_line_and_touches_no_disk(tmp_path, args, message):
 def test_debug_shows_the_traceback(tmp_path):
     code, _, err = invoke(["--debug", "train", "dcgn", "--out", str(tmp_path / "x")])
     assert code == 2 and "Traceback" in err
+
+
+def test_same_command_on_a_finished_run_changes_nothing(tmp_path):
+    out = tmp_path / "run"
+    args = ["train", "mlp", "--dataset", "ring8", "--epochs", "1", "--out", str(out), "--quiet"]
+    assert invoke(args)[0] == 0
+    before = (out / "model.keras").read_bytes()
+    code, _, err = invoke(args)
+    assert code == 0, err
+    assert (out / "model.keras").read_bytes() == before
+    code, _, err = invoke([*args[:-3], "--out", str(tmp_path / "none"), "--resume"])
+    assert code == 2 and "no kgan run" in err
+
+
+def test_a_folder_of_other_files_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--out", str(tmp_path)])
+    assert code == 2 and "already holds" in err
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_out_that_is_a_file_is_refused(tmp_path):

@@ -77,3 +77,16 @@ def test_full_mnist_from_the_keras_cache(tmp_path, monkeypatch):
     np.savez(tmp_path / "datasets" / "mnist.npz", x_train=np.zeros((6, 28, 28), np.uint8), y_train=np.arange(6))
     x = kgan.datasets.load("mnist")
     assert x.shape == (6, 28, 28, 1) and x.max() == -1.0
+
+
+def test_epoch_batches_depend_only_on_seed_and_epoch():
+    from kgan.datasets.batches import epoch_batches
+
+    x = np.arange(10, dtype="float32")[:, None]
+    whole = [b.numpy() for b in epoch_batches(x, 4, seed=3, first_epoch=0, end_epoch=3)]
+    assert [len(b) for b in whole] == [4, 4, 2] * 3
+    epochs = [np.concatenate(whole[3 * e : 3 * e + 3])[:, 0] for e in range(3)]
+    assert all(sorted(e.tolist()) == list(range(10)) for e in epochs)
+    assert not np.array_equal(epochs[0], epochs[1])
+    resumed = [b.numpy() for b in epoch_batches(x, 4, seed=3, first_epoch=1, end_epoch=3)]
+    np.testing.assert_array_equal(np.concatenate(resumed)[:, 0], np.concatenate(epochs[1:]))

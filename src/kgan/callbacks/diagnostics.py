@@ -74,9 +74,13 @@ class Diagnostics(keras.callbacks.Callback):
         if self.csv_path.exists() and not self.rows:
             with open(self.csv_path, newline="") as handle:
                 self.rows = [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(handle)]
-        done = {int(r["epoch"]) for r in self.rows if r.get("epoch") is not None}
-        start_epoch = int(self.params.get("initial_epoch", 0) or 0) if self.params else 0
-        self.rows = [r for r in self.rows if int(r["epoch"]) <= max(start_epoch, max(done, default=0))]
+        # Resume: rows past the model's last completed epoch are re-made when those epochs re-run.
+        completed = getattr(self.model, "completed_epochs", None)
+        if completed is not None:
+            self.rows = [r for r in self.rows if int(r["epoch"]) <= int(completed)]
+        grads = [r["g_grad_norm"] for r in self.rows if isinstance(r.get("g_grad_norm"), float)]
+        self._first_g_grad = grads[0] if grads else None
+        self._best_diversity = max([r["diversity"] for r in self.rows if isinstance(r.get("diversity"), float)], default=0.0)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
@@ -158,7 +162,7 @@ def _number(text: str):
     if text in ("", None):
         return None
     try:
-        return float(text) if not text.isdigit() else int(text)
+        return int(text) if text.isdigit() else float(text)
     except ValueError:
         return text
 

@@ -81,10 +81,11 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--out", default=None, help="Run directory. Default: runs/ARCHITECTURE.")
 @click.option("--overwrite", is_flag=True, help="Allow writing into a directory that already holds files.")
+@click.option("--resume/--no-resume", default=None, help="Continue the unfinished run in OUT (default: automatically when OUT holds the same run).")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Extra architecture option, e.g. --option width=32 (repeatable).")
 @click.option("--evaluate-every", default=1, show_default=True, type=click.IntRange(min=0), help="Frechet distance / KID every N epochs (28x28x1 data); 0: off.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, options, evaluate_every, quiet) -> None:
+def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet) -> None:
     """Train ARCHITECTURE on a dataset and write a run directory.
 
     OUT gets model.keras (saved every epoch), samples/ (grids from fixed latents), training.gif,
@@ -95,6 +96,8 @@ def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d
       kgan train dcgan --dataset mnist-5k --epochs 5 --out runs/dcgan
       kgan train mlp --dataset ring8 --epochs 20 --batch-size 256 --out runs/ring8
       kgan train dcgan --dataset my_images/ --loss hinge --option width=64 --out runs/mine
+
+    Run the same command again after a crash and it continues from the last completed epoch.
     """
     from kgan.runs import train
 
@@ -114,6 +117,7 @@ def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d
         architecture_options=parsed,
         verbose=0 if quiet else "auto",
         evaluate_every=evaluate_every,
+        resume=resume,
     )
     click.echo(f"Saved {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters) and the run files in {out}.")
 

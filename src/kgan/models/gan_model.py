@@ -44,6 +44,14 @@ def _static_shape(model: Any, which: str) -> tuple | None:
     return tuple(shape[1:])
 
 
+class _EpochCounter(keras.callbacks.Callback):
+    """Keeps ``model.completed_epochs`` equal to the number of finished epochs."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not getattr(self.model, "stop_reason", None):  # an epoch cut short by a NaN did not complete
+            self.model.completed_epochs.assign(epoch + 1)
+
+
 @keras.saving.register_keras_serializable(package="kgan")
 class GANModel(GANTrainer, keras.Model):
     """A GAN as a Keras model: ``fit`` trains the discriminator and the generator in turn.
@@ -131,6 +139,9 @@ class GANModel(GANTrainer, keras.Model):
             initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0, seed=1234 if seed is None else seed),
             trainable=False,
             name="fixed_latents",
+        )
+        self.completed_epochs = self.add_weight(
+            shape=(), dtype="int64", initializer="zeros", trainable=False, name="completed_epochs"
         )
         self._trackers = [keras.metrics.Mean(name=n) for n in _METRIC_NAMES]
         self.gan_loss: losses_module.GANLoss | None = None
@@ -483,8 +494,16 @@ class GANModel(GANTrainer, keras.Model):
             check_samples(samples, self.sample_shape, self.data_range, where=f"the data given to {where}")
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        """``keras.Model.fit``, after checking the data's shape, dtype and range against the model."""
+        """``keras.Model.fit``, after checking the data's shape, dtype and range against the model.
+
+        The model counts finished epochs in :attr:`completed_epochs` (saved with it, so a resumed run
+        knows where it stopped); the counter is updated before any user callback sees the epoch end.
+        """
         self._check_data(x, y, "fit")
+        if len(args) >= 4:  # fit(x, y, batch_size, epochs, verbose, callbacks, ...) positionally
+            raise ConfigurationError("Pass fit's arguments after y by keyword (epochs=..., callbacks=...).")
+        kwargs["callbacks"] = [_EpochCounter(), *list(kwargs.get("callbacks") or [])]
+        self.stop_reason = None
         return super().fit(x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
