@@ -50,6 +50,7 @@ def workspace(tmp_path_factory):
     np.savez(root / "nan.npz", x=np.full((8, 28, 28), np.nan, "float32"))
     np.savez(root / "empty.npz", x=np.zeros((0, 28, 28), "float32"))
     np.savez(root / "nokey.npz", weird=np.zeros((4, 2)))
+    np.savez(root / "nolabels.npz", x=np.zeros((4, 28, 28), "uint8"))
     (root / "notdata.txt").write_text("hello")
     (root / "taken").mkdir()
     (root / "taken" / "precious.txt").write_text("keep me")
@@ -125,7 +126,7 @@ def _py_cases(root):
         ("compile: d_steps=0", lambda: gan.compile(d_steps=0), "d_steps"),
         ("compile: shared pass with d_steps=2", lambda: gan.compile(shared_generator_pass=True, d_steps=2), "d_steps=1"),
         ("generate: n=0", lambda: gan.generate(0), "positive integer"),
-        ("datasets.load: labels that do not exist", lambda: kgan.datasets.load(str(root / "nan.npz"), with_labels=True), "no labels"),
+        ("datasets.load: labels that do not exist", lambda: kgan.datasets.load(str(root / "nolabels.npz"), with_labels=True), "no labels"),
         ("losses.get: a number", lambda: kgan.losses.get(3), "registered name"),
         ("metrics: too few samples", lambda: kgan.metrics.evaluate_samples(np.zeros((5, 28, 28, 1)), np.zeros((60, 28, 28, 1))), "at least 50"),
         ("load_gan: not a .keras file", lambda: kgan.models.loading.load_gan(root / "model.h5"), "not a .keras file"),

@@ -20,12 +20,14 @@ keys = st.text(alphabet=string.ascii_letters + "_", min_size=1, max_size=12)
 json_values = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.text(max_size=10))
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(keys, json_values, max_size=5))
 def test_option_parsing_round_trips_json_values(options):
     pairs = tuple(f"{k}={json.dumps(v)}" for k, v in options.items())
     assert _parse_options(pairs) == options
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(max_size=20), max_size=5))
 def test_option_parsing_never_crashes(pairs):
     try:

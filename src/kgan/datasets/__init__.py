@@ -44,6 +44,11 @@ def mixture(name: str) -> Mixture:
 
 def _images(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
+    if x.size == 0:
+        raise DataError(f"The dataset is empty (array of shape {x.shape}); give at least one sample.")
+    if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+        bad = int(x.size - np.count_nonzero(np.isfinite(x)))
+        raise DataError(f"The dataset holds {bad} NaN or infinite values; clean or drop those samples first.")
     if x.ndim == 2 and int(np.sqrt(x.shape[1])) ** 2 == x.shape[1] and x.dtype == np.uint8:
         side = int(np.sqrt(x.shape[1]))
         x = x.reshape(-1, side, side)
