@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def main(folder: str, out: str = "docs/reliability.md") -> None:
     ]
     for r in bad:
         outcome = ("exit 2" if r["surface"] == "CLI" else r.get("exception", "")) + ("" if r["refused_cleanly"] else " — NOT CLEAN")
-        message = r["message"].replace("|", "\\|")
+        message = re.sub(r"/tmp/\S*?/bad\d*/", "<workspace>/", r["message"]).replace("|", "\\|")
         lines.append(f"| {r['surface']} | {r['case']} | {outcome} | {message} |")
     lines += [
         "",

@@ -34,15 +34,14 @@ class UnknownNameError(KganError, LookupError):
         available: All registered names.
     """
 
-    def __init__(self, kind: str, name: str, suggestions: list[str], available: list[str]):
+    def __init__(self, kind: str, name: str, suggestions: list[str], available: list[str], hint: str | None = None):
         self.kind, self.name = kind, name
         self.suggestions, self.available = list(suggestions), list(available)
-        hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        close = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         listing = ", ".join(available) if available else "(none registered)"
-        super().__init__(
-            f"Unknown {kind} {name!r}.{hint} Registered {kind} names: {listing}. "
-            f"Run `kgan list` to see every {kind} with the package that provides it."
-        )
+        if hint is None:
+            hint = f"Run `kgan list` to see every {kind} with the package that provides it."
+        super().__init__(f"Unknown {kind} {name!r}.{close} Known {kind} names: {listing}. {hint}")
 
     def __str__(self) -> str:  # LookupError would otherwise repr() the message
         return self.args[0]

@@ -68,7 +68,7 @@ def test_unknown_loss_suggests_close_matches():
     with pytest.raises(kgan.errors.UnknownNameError) as info:
         losses.get("hinje")
     assert "hinge" in info.value.suggestions
-    assert "Registered loss names" in str(info.value)
+    assert "Known loss names" in str(info.value) and "kgan list" in str(info.value)
 
 
 def test_wgan_gp_defaults():

@@ -38,7 +38,7 @@ def names() -> dict[str, str]:
 def mixture(name: str) -> Mixture:
     """Centres and std of a built-in mixture (``ring8``, ``grid25``), for :func:`kgan.metrics.mode_coverage`."""
     if name not in MIXTURES:
-        raise UnknownNameError("mixture", name, difflib.get_close_matches(name, MIXTURES), sorted(MIXTURES))
+        raise UnknownNameError("mixture", name, difflib.get_close_matches(name, MIXTURES), sorted(MIXTURES), hint="")
     return MIXTURES[name]
 
 
@@ -97,7 +97,7 @@ def load(name: str, with_labels: bool = False, n: int | None = None, seed: int =
         x = _images(raw) if raw.ndim >= 3 or raw.dtype == np.uint8 else raw.astype(np.float32)
     else:
         close = difflib.get_close_matches(key, list(_DESCRIPTIONS), n=3, cutoff=0.5)
-        raise UnknownNameError("dataset", key, close, list(_DESCRIPTIONS))
+        raise UnknownNameError("dataset", key, close, list(_DESCRIPTIONS), hint="Or give the path of a .npz file or an image folder.")
     if not with_labels:
         return x
     if y is None:

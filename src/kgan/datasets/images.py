@@ -75,6 +75,8 @@ def _load_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
                 raise DataError(f"{path} has arrays {keys}; kgan looks for one named 'x' or 'images' (labels: 'y').")
             y_key = next((k for k in ("y", "labels", "y_train") if k in keys), None)
             return data[x_key], (data[y_key] if y_key else None)
+    except DataError:
+        raise
     except (OSError, ValueError) as exc:
         raise DataError(f"{path} is not a readable .npz file: {exc}") from exc
 
