@@ -3,8 +3,6 @@ clear message (what was received, what is expected, how to fix), CLI exit code 2
 and nothing on disk is lost. Set KGAN_RELIABILITY_DIR=folder to record the outcomes
 (scripts/reliability_report.py turns them into docs/reliability.md)."""
 
-import contextlib
-import io
 import json
 import os
 
@@ -13,21 +11,15 @@ import numpy as np
 import pytest
 
 import kgan
-from kgan.cli import main
+from tests.cli_helpers import run_cli
 from kgan.errors import KganError
 
 RESULTS = []
 
 
 def cli(args):
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(args)
-        except SystemExit as exc:
-            code = exc.code or 0
-    return code, err.getvalue()
+    code, _, err = run_cli(args)
+    return code, err
 
 
 @pytest.fixture(scope="module")

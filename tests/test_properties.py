@@ -56,7 +56,7 @@ def test_npz_loading_gives_unit_range_images_or_a_data_error(array):
             assert np.nanmin(x) >= -1.0 - 1e-6 and np.nanmax(x) <= 1.0 + 1e-6
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hnp.arrays(dtype=st.sampled_from([np.float32, np.float64, np.uint8, np.int64]), shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=5)))
 def test_sample_checks_accept_or_explain(array):
     try:
@@ -70,7 +70,7 @@ def test_sample_checks_accept_or_explain(array):
 
 @pytest.mark.parametrize("name", ["ring8", "grid25"])
 @given(n=st.integers(1, 300), seed=st.integers(0, 2**31 - 1))
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_mixtures_any_size_and_seed(name, n, seed):
     x, y = kgan.datasets.load(name, with_labels=True, n=n, seed=seed)
     assert x.shape == (n, 2) and y.shape == (n,) and np.isfinite(x).all()

@@ -8,22 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 import kgan
-from kgan.cli import main
 from kgan.cli.main import cli
+from tests.cli_helpers import run_cli
 
 
 def invoke(args):
-    import contextlib
-    import io
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(args)
-        except SystemExit as exc:
-            code = exc.code or 0
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(args)
 
 
 @pytest.mark.parametrize("command", [[], ["list"], ["train"], ["sample"], ["evaluate"], ["animate"]])
