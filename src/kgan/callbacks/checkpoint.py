@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import keras
+
+from kgan.callbacks.nan_guard import first_non_finite
 
 __all__ = ["AtomicCheckpoint"]
 
@@ -25,12 +25,6 @@ class AtomicCheckpoint(keras.callbacks.Callback):
 
         if (epoch + 1) % self.every_epochs:
             return
-        if getattr(self.model, "stop_reason", None):
+        if getattr(self.model, "stop_reason", None) or first_non_finite(logs) is not None:
             return
-        for value in (logs or {}).values():
-            try:
-                if not math.isfinite(float(value)):
-                    return
-            except (TypeError, ValueError):
-                continue
         save_model_atomically(self.model, self.path)

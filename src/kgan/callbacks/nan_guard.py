@@ -6,12 +6,24 @@ import math
 
 import keras
 
-__all__ = ["StopOnNaN"]
+__all__ = ["StopOnNaN", "first_non_finite"]
 
 _CAUSES = (
     "Usual causes: a learning rate too high for this loss (try halving it), a poisoned batch "
     "(NaN or Inf pixels in the data), or an unbounded critic without its gradient penalty."
 )
+
+
+def first_non_finite(logs) -> tuple[str, float] | None:
+    """The first ``(key, value)`` of ``logs`` whose numeric value is NaN or infinite, else ``None``."""
+    for key, value in (logs or {}).items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if not math.isfinite(number):
+            return key, number
+    return None
 
 
 class StopOnNaN(keras.callbacks.Callback):
@@ -32,17 +44,14 @@ class StopOnNaN(keras.callbacks.Callback):
         self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        for key, value in (logs or {}).items():
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                continue
-            if not math.isfinite(number):
-                step = int(self.model.g_optimizer.iterations)
-                self.message = (
-                    f"Training stopped at step {step} (epoch {self._epoch + 1}, batch {batch + 1}): "
-                    f"{key} is {number}. {_CAUSES} The last good checkpoint was kept."
-                )
-                self.model.stop_reason = self.message
-                self.model.stop_training = True
-                return
+        bad = first_non_finite(logs)
+        if bad is None:
+            return
+        key, number = bad
+        step = int(self.model.g_optimizer.iterations)
+        self.message = (
+            f"Training stopped at step {step} (epoch {self._epoch + 1}, batch {batch + 1}): "
+            f"{key} is {number}. {_CAUSES} The last good checkpoint was kept."
+        )
+        self.model.stop_reason = self.message
+        self.model.stop_training = True

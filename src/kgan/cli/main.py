@@ -143,8 +143,9 @@ def sample_command(model_path, n, seed, output, unsafe) -> None:
     gan = load_gan(model_path, safe_mode=not unsafe)
     samples = gan.generate(n, seed=seed)
     if output.endswith(".npy") or samples.ndim != 4:
-        np.save(output if output.endswith(".npy") else output + ".npy", samples)
-        click.echo(f"Wrote {n} samples of shape {samples.shape[1:]} to {output if output.endswith('.npy') else output + '.npy'}.")
+        path = output if output.endswith(".npy") else output + ".npy"
+        np.save(path, samples)
+        click.echo(f"Wrote {n} samples of shape {samples.shape[1:]} to {path}.")
     else:
         save_grid(samples, output)
         click.echo(f"Wrote a grid of {n} samples to {output}.")

@@ -438,16 +438,14 @@ class GANModel(GANTrainer, keras.Model):
         real, labels = self.unpack_batch(data)
         if self.shared_generator_pass:
             logs = self.shared_step(real, labels)
-            if self.generator_ema is not None:
-                self.update_generator_ema()
-            return self._update_trackers(logs)
-        d_logs = {}
-        for _ in range(self.d_steps):
-            d_logs = self.discriminator_step(real, labels)
-        g_logs = self.generator_step(real, labels)
+        else:
+            d_logs = {}
+            for _ in range(self.d_steps):
+                d_logs = self.discriminator_step(real, labels)
+            logs = {**d_logs, **self.generator_step(real, labels)}
         if self.generator_ema is not None:
             self.update_generator_ema()
-        return self._update_trackers({**d_logs, **g_logs})
+        return self._update_trackers(logs)
 
     def update_generator_ema(self) -> None:
         """``ema = m * ema + (1 - m) * w`` over all generator weights, with the warm-up of ``ema_momentum``."""
