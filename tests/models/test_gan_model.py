@@ -279,3 +279,33 @@ def test_shared_generator_pass_updates_both_from_one_pass(tiny_images, tmp_path)
     assert keras.models.load_model(tmp_path / "s.keras").shared_generator_pass
     with pytest.raises(ConfigurationError, match="d_steps=1"):
         gan.compile(shared_generator_pass=True, d_steps=2)
+
+
+def test_replay_mixes_remembered_fakes_into_d_batches_and_is_saved(tiny_images, tmp_path):
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, replay_size=32, replay_fraction=1.0)
+    gan.compile()
+    fresh = keras.ops.convert_to_tensor(np.full((8, 8, 8, 1), 0.5, "float32"))
+    first = keras.ops.convert_to_numpy(gan.replay(fresh))
+    np.testing.assert_array_equal(first, 0.5)  # empty memory: nothing to swap in
+    assert int(gan.replay_count) == 8
+    newer = keras.ops.convert_to_tensor(np.full((8, 8, 8, 1), -0.5, "float32"))
+    mixed = keras.ops.convert_to_numpy(gan.replay(newer))
+    np.testing.assert_array_equal(mixed, 0.5)  # fraction 1: every fake comes from the 8 remembered
+    buffer = keras.ops.convert_to_numpy(gan.replay_buffer)
+    np.testing.assert_array_equal(buffer[:8], 0.5)
+    np.testing.assert_array_equal(buffer[8:16], -0.5)  # ring buffer: written after the first 8
+    gan.fit(tiny_images, batch_size=16, epochs=2, verbose=0)
+    assert int(gan.replay_count) == 16 + 2 * 64
+    gan.save(tmp_path / "r.keras")
+    again = keras.models.load_model(tmp_path / "r.keras")
+    assert again.replay_size == 32 and again.replay_fraction == 1.0 and int(again.replay_count) == int(gan.replay_count)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(again.replay_buffer), keras.ops.convert_to_numpy(gan.replay_buffer))
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"replay_size": -1}, "replay_size must be an integer >= 0"),
+    ({"replay_size": 8, "replay_fraction": 1.5}, r"replay_fraction must be a number in \[0, 1\]"),
+])
+def test_replay_arguments_are_checked(kwargs, match):
+    with pytest.raises(ConfigurationError, match=match):
+        kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, **kwargs)

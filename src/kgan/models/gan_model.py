@@ -12,6 +12,7 @@ from kgan import losses as losses_module
 from kgan.errors import ConfigurationError
 from kgan.models.backend import GANTrainer
 from kgan.models.data_checks import check_samples, first_batch
+from kgan.models.diffaugment import diff_augment, parse_policy
 
 __all__ = ["GANModel"]
 
@@ -28,9 +29,9 @@ _METRIC_NAMES = (
 )
 
 
-DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5, "batch_size": 64}
-"""What ``compile()`` (loss, Adam settings) and ``kgan train`` (batch size) use for what they are not
-given, unless the model carries its own ``recipe``."""
+DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5, "batch_size": 64, "augment": None}
+"""What ``compile()`` (loss, Adam settings, differentiable augmentation) and ``kgan train`` (batch size)
+use for what they are not given, unless the model carries its own ``recipe``."""
 
 
 def _static_shape(model: Any, which: str) -> tuple | None:
@@ -80,6 +81,10 @@ class GANModel(GANTrainer, keras.Model):
             with the model. Default :data:`DEFAULT_RECIPE`.
         data_range: ``(low, high)`` range real data must lie in, checked before training. ``"auto"``
             means ``(-1, 1)`` (tanh images) for samples of rank 3 and no check otherwise.
+        replay_size: Keep a memory of this many past fakes (a ring buffer, saved with the model) and
+            show D a mix of fresh and remembered fakes (:meth:`replay`); ``0``: fresh fakes only.
+            Should be at least the batch size.
+        replay_fraction: Probability that each fake in D's batch is replaced by a remembered one.
         **kwargs: Passed to ``keras.Model`` (``name``...).
 
     Subclass it to change a step: override :meth:`compute_discriminator_loss` or
@@ -103,6 +108,8 @@ class GANModel(GANTrainer, keras.Model):
         ema_momentum: float | None = None,
         recipe: dict | None = None,
         fixed_latents: int = 64,
+        replay_size: int = 0,
+        replay_fraction: float = 0.5,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -143,10 +150,22 @@ class GANModel(GANTrainer, keras.Model):
         self.completed_epochs = self.add_weight(
             shape=(), dtype="int64", initializer="zeros", trainable=False, name="completed_epochs"
         )
+        self.replay_size, self.replay_fraction = self._resolve_replay(replay_size, replay_fraction)
+        self.replay_buffer = self.replay_count = None
+        if self.replay_size:
+            if self.sample_shape is None:
+                raise ConfigurationError("replay_size needs networks with a known sample shape (build them first).")
+            self.replay_buffer = self.add_weight(
+                shape=(self.replay_size, *self.sample_shape), initializer="zeros", trainable=False, name="replay_buffer"
+            )
+            self.replay_count = self.add_weight(
+                shape=(), dtype="int64", initializer="zeros", trainable=False, name="replay_count"
+            )
         self._trackers = [keras.metrics.Mean(name=n) for n in _METRIC_NAMES]
         self.gan_loss: losses_module.GANLoss | None = None
         self.d_steps = 1
         self.shared_generator_pass = False
+        self.augment: tuple[str, ...] = ()
         self.stop_reason: str | None = None
         if getattr(generator, "built", False) and getattr(discriminator, "built", False):
             self.built = True
@@ -191,6 +210,14 @@ class GANModel(GANTrainer, keras.Model):
             )
         return float(ema_momentum)
 
+    @staticmethod
+    def _resolve_replay(size: Any, fraction: Any) -> tuple[int, float]:
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
+            raise ConfigurationError(f"replay_size must be an integer >= 0 (0: no replay), received {size!r}")
+        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0.0 <= fraction <= 1.0:
+            raise ConfigurationError(f"replay_fraction must be a number in [0, 1], received {fraction!r}")
+        return int(size), float(fraction)
+
     def _resolve_data_range(self, data_range: Any) -> tuple[float, float] | None:
         if data_range == "auto":
             return (-1.0, 1.0) if self.sample_shape is not None and len(self.sample_shape) == 3 else None
@@ -215,6 +242,7 @@ class GANModel(GANTrainer, keras.Model):
         loss: Any = None,
         d_steps: int | None = None,
         shared_generator_pass: bool = False,
+        augment: Any = "recipe",
         **kwargs,
     ) -> None:
         """Configure training; what is not given comes from the model's :attr:`recipe`.
@@ -233,6 +261,9 @@ class GANModel(GANTrainer, keras.Model):
                 the TensorFlow DCGAN tutorial): D and G are updated simultaneously from the same
                 fakes, saving one generator forward pass per step. Requires ``d_steps=1``. Default:
                 separate passes, G updated against the freshly updated D.
+            augment: Differentiable augmentation of everything D sees in training, real and fake, in
+                both updates (:mod:`kgan.models.diffaugment`): ``"translation,cutout"``, any of
+                ``translation``, ``cutout``, ``color``, or ``None``. Default ``recipe["augment"]``.
             **kwargs: Passed to ``keras.Model.compile`` (``jit_compile``, ``run_eagerly``,
                 ``steps_per_execution``).
 
@@ -265,8 +296,15 @@ class GANModel(GANTrainer, keras.Model):
                 f"shared_generator_pass=True updates D and G once each from one generator pass, so it "
                 f"needs d_steps=1; received d_steps={d_steps}."
             )
+        augment = parse_policy(self.recipe.get("augment") if augment == "recipe" else augment)
+        if augment and (self.sample_shape is None or len(self.sample_shape) != 3):
+            raise ConfigurationError(
+                f"augment={','.join(augment)!r} transforms images (batch, H, W, C); this model's samples "
+                f"have shape {self.sample_shape}. Pass augment=None."
+            )
         self.gan_loss, self.d_steps = gan_loss, int(d_steps)
         self.shared_generator_pass = bool(shared_generator_pass)
+        self.augment = augment
         self.g_optimizer, self.d_optimizer = g_opt, d_opt
         # model.optimizer is the generator's: its `iterations` counts training steps for callbacks.
         super().compile(optimizer=g_opt, **kwargs)
@@ -290,6 +328,7 @@ class GANModel(GANTrainer, keras.Model):
             "loss": losses_module.serialize(self.gan_loss),
             "d_steps": self.d_steps,
             "shared_generator_pass": self.shared_generator_pass,
+            "augment": ",".join(self.augment) or None,
         }
 
     def compile_from_config(self, config: dict) -> None:
@@ -301,6 +340,7 @@ class GANModel(GANTrainer, keras.Model):
             loss=losses_module.get(config["loss"]),
             d_steps=config["d_steps"],
             shared_generator_pass=config.get("shared_generator_pass", False),
+            augment=config.get("augment"),
         )
 
     # === Sampling ===
@@ -342,6 +382,12 @@ class GANModel(GANTrainer, keras.Model):
 
     # === Loss computations (backend-independent) ===
 
+    def discriminate(self, samples, training: bool = True):
+        """D's raw outputs ``(batch, 1)``, after the compiled differentiable augmentation in training."""
+        if training and self.augment:
+            samples = diff_augment(samples, self.augment, self.noise_seed)
+        return self.discriminator(samples, training=training)
+
     def compute_discriminator_loss(self, real, fake, labels=None, training: bool = True):
         """D's loss on a real and a fake batch.
 
@@ -351,8 +397,8 @@ class GANModel(GANTrainer, keras.Model):
             ``d_acc_real`` and ``d_acc_fake`` (fraction judged correctly, at the loss's
             ``decision_threshold``) and, with a penalty, ``penalty``.
         """
-        real_logits = self.discriminator(real, training=training)
-        fake_logits = self.discriminator(fake, training=training)
+        real_logits = self.discriminate(real, training=training)
+        fake_logits = self.discriminate(fake, training=training)
         adversarial = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         threshold = self.gan_loss.decision_threshold
         logs = {
@@ -390,10 +436,10 @@ class GANModel(GANTrainer, keras.Model):
 
     def generator_loss_on(self, fake, real, labels=None, training: bool = True):
         """G's loss for given fakes (which must carry G's gradient). Returns ``(loss, logs)``."""
-        fake_logits = self.discriminator(fake, training=training)
+        fake_logits = self.discriminate(fake, training=training)
         real_logits = None
         if self.gan_loss.requires_real_logits:
-            real_logits = self.discriminator(real, training=training)
+            real_logits = self.discriminate(real, training=training)
         loss = self.gan_loss.generator_loss(fake_logits, real_logits)
         return loss, {"g_loss": loss}
 
@@ -402,12 +448,33 @@ class GANModel(GANTrainer, keras.Model):
     def discriminator_step(self, real, labels=None) -> dict:
         """One discriminator update on ``real`` and fresh fakes detached from G. Returns logs."""
         fake = ops.stop_gradient(self.generate_fakes(ops.shape(real)[0], labels, training=True))
+        if self.replay_buffer is not None:
+            fake = self.replay(fake)
         logs, grad_norm = self._optimize(
             lambda: self.compute_discriminator_loss(real, fake, labels, training=True),
             self.discriminator.trainable_variables,
             self.d_optimizer,
         )
         return {**logs, "d_grad_norm": grad_norm}
+
+    def replay(self, fake):
+        """Fakes for D from fresh ``fake`` ``(batch, *sample_shape)`` and the memory of past fakes.
+
+        Each sample is swapped, with probability ``replay_fraction``, for one drawn uniformly from the
+        buffer (once it holds any); then the fresh fakes overwrite the oldest entries of the ring
+        buffer. Conditional models, whose fakes carry labels, should not use it.
+        """
+        n = ops.shape(fake)[0]
+        filled = ops.cast(ops.minimum(self.replay_count, self.replay_size), "float32")
+        pick = ops.cast(ops.floor(keras.random.uniform((n,), seed=self.noise_seed) * filled), "int32")
+        remembered = ops.take(self.replay_buffer, ops.minimum(pick, self.replay_size - 1), axis=0)
+        swap = ops.logical_and(keras.random.uniform((n,), seed=self.noise_seed) < self.replay_fraction, filled > 0)
+        swap = ops.reshape(swap, (-1,) + (1,) * len(self.sample_shape))
+        mixed = ops.where(swap, ops.cast(remembered, fake.dtype), fake)
+        slots = ops.mod(ops.cast(self.replay_count, "int32") + ops.arange(n, dtype="int32"), self.replay_size)
+        self.replay_buffer.assign(ops.scatter_update(self.replay_buffer, ops.expand_dims(slots, 1), ops.cast(fake, self.replay_buffer.dtype)))
+        self.replay_count.assign(self.replay_count + ops.cast(n, "int64"))
+        return mixed
 
     def generator_step(self, real, labels=None) -> dict:
         """One generator update; only G's variables change. Returns logs."""
@@ -423,7 +490,10 @@ class GANModel(GANTrainer, keras.Model):
 
         def losses():
             fake = self.generate_fakes(ops.shape(real)[0], labels, training=True)
-            d_loss, d_logs = self.compute_discriminator_loss(real, ops.stop_gradient(fake), labels, training=True)
+            d_fake = ops.stop_gradient(fake)
+            if self.replay_buffer is not None:
+                d_fake = self.replay(d_fake)
+            d_loss, d_logs = self.compute_discriminator_loss(real, d_fake, labels, training=True)
             g_loss, g_logs = self.generator_loss_on(fake, real, labels, training=True)
             return (d_loss, g_loss), {**d_logs, **g_logs}
 
@@ -521,6 +591,8 @@ class GANModel(GANTrainer, keras.Model):
             "seed": self.seed,
             "data_range": None if self.data_range is None else list(self.data_range),
             "ema_momentum": self.ema_momentum,
+            "replay_size": self.replay_size,
+            "replay_fraction": self.replay_fraction,
             "recipe": {k: (losses_module.serialize(v) if isinstance(v, losses_module.GANLoss) else v) for k, v in self.recipe.items()},
         }
 
