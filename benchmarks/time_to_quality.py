@@ -61,9 +61,11 @@ def chunk_batches(x: np.ndarray, batch: int, steps: int, chunk: int) -> tf.data.
 class Contestant:
     """One model on its own training clock, evaluated off the clock after every chunk."""
 
-    def __init__(self, name, model, batch, generator, discriminator, latent_dim, probe):
+    def __init__(self, name, model, batch, generator, discriminator, latent_dim, probe, trained_generator=None):
         self.name, self.model, self.batch = name, model, batch
         self.generator, self.discriminator, self.latent_dim = generator, discriminator, latent_dim
+        # samples come from `generator` (kgan: the weight average); G's gradient from the trained one
+        self.trained_generator = trained_generator or generator
         self.probe, self.seconds, self.steps, self.chunks, self.curve = probe, 0.0, 0, 0, []
         self.z_eval = keras.random.normal((probe.n_eval, latent_dim), seed=1)
         self.z_grid = keras.random.normal((64, latent_dim), seed=2)
@@ -88,9 +90,9 @@ class Contestant:
         fakes = self.generator(self.z_grad, training=False)
         d_fake = float(ops.mean(ops.sigmoid(self.discriminator(fakes, training=False))))
         with tf.GradientTape() as tape:
-            logits = self.discriminator(self.generator(self.z_grad, training=True), training=False)
+            logits = self.discriminator(self.trained_generator(self.z_grad, training=True), training=False)
             g_loss = ops.mean(ops.softplus(-logits))
-        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        grads = tape.gradient(g_loss, self.trained_generator.trainable_variables)
         g_norm = float(tf.linalg.global_norm(grads))
         changed = None if not self.curve else sum(a != b for a, b in zip(digits, self.curve[-1]["digits"]))
         point = {
@@ -144,7 +146,7 @@ def main() -> None:
     keras.utils.set_random_seed(0)
     gan = kgan.architectures.get("dcgan")(input_shape=(28, 28, 1), seed=0)
     gan.compile()
-    kgan_c = Contestant("kgan", gan, int(gan.recipe["batch_size"]), gan.sampling_generator, gan.discriminator, gan.latent_dim, probe)
+    kgan_c = Contestant("kgan", gan, int(gan.recipe["batch_size"]), gan.sampling_generator, gan.discriminator, gan.latent_dim, probe, gan.generator)
     print(f"baseline: TF DCGAN tutorial, batch {baseline.BATCH_SIZE}, {args.budget} steps; "
           f"kgan: dcgan default recipe {gan.recipe}, as many training seconds, interleaved")
 

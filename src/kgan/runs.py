@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from kgan.errors import ConfigurationError, RunDirectoryError, TrainingStopped
+from kgan.errors import ConfigurationError, DataError, RunDirectoryError, TrainingStopped
 
 __all__ = ["train", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE", "SAMPLES_DIR", "ANIMATION_FILE"]
 
@@ -235,9 +235,18 @@ def train(
     build = architectures.get(architecture)
     gan_loss = None if loss is None else losses.get(loss)
     _claim_run_directory(out, None, overwrite, resume, check_only=True)
-    x = datasets.load(dataset)
+    needs_labels = bool(getattr(build, "needs_labels", False))
+    if needs_labels:
+        try:
+            x, y = datasets.load(dataset, with_labels=True)
+        except DataError as exc:
+            raise DataError(f"The {architecture} architecture trains on labelled data. {exc}") from None
+    else:
+        x, y = datasets.load(dataset), None
 
     options = dict(architecture_options or {})
+    if needs_labels and _accepts(build, "num_classes") and "num_classes" not in options:
+        options["num_classes"] = int(np.max(y)) + 1 if len(y) else 1
     if _accepts(build, "seed"):
         options.setdefault("seed", seed)
     if latent_dim is not None:
@@ -254,7 +263,7 @@ def train(
             f"{', '.join(_parameters(build))}."
         ) from exc
     gan.compile(loss=gan_loss, d_steps=d_steps)
-    gan._check_data(x, None, "fit")  # before anything is written
+    gan._check_data(x, y, "fit")  # before anything is written
     batch_size = batch_size or int(gan.recipe["batch_size"])
     record = {
         "command": "train",
@@ -300,7 +309,7 @@ def train(
     ]
     started = time.time()
     if initial_epoch < epochs:
-        batches = epoch_batches(x, batch_size, seed, initial_epoch, epochs)
+        batches = epoch_batches(x, batch_size, seed, initial_epoch, epochs, y=None if y is None else y.astype("int32"))
         gan.fit(
             batches,
             epochs=epochs,

@@ -16,6 +16,7 @@ import keras
 from keras import layers
 
 from kgan.architectures._checks import image_shape, positive_int
+from kgan.errors import ConfigurationError
 from kgan.models import GANModel
 
 __all__ = ["dcgan", "dcgan_generator", "dcgan_discriminator"]
@@ -26,12 +27,11 @@ drawn in inference mode, and with 0.99 the early epochs' grids show the stale in
 (nearly uniform images) rather than what G has learned."""
 
 
-def dcgan_generator(input_shape, latent_dim: int = 128, width: int = 32) -> keras.Model:
-    """The DCGAN generator: ``(batch, latent_dim) -> (batch, H, W, C)`` in ``[-1, 1]``."""
+def generator_body(x, input_shape, width: int):
+    """The generator's layers from a latent (or latent-and-label) tensor to ``(batch, H, W, C)`` images."""
     h, w, c = image_shape(input_shape, 4)
     width = positive_int("width", width)
-    z = keras.Input((positive_int("latent_dim", latent_dim),), name="z")
-    x = layers.Dense((h // 4) * (w // 4) * 2 * width, use_bias=False)(z)
+    x = layers.Dense((h // 4) * (w // 4) * 2 * width, use_bias=False)(x)
     x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
     x = layers.ReLU()(x)
     x = layers.Reshape((h // 4, w // 4, 2 * width))(x)
@@ -40,26 +40,48 @@ def dcgan_generator(input_shape, latent_dim: int = 128, width: int = 32) -> kera
         x = layers.Conv2D(channels, 3, padding="same", use_bias=False)(x)
         x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
         x = layers.ReLU()(x)
-    out = layers.Conv2D(c, 3, padding="same", activation="tanh", dtype="float32")(x)
-    return keras.Model(z, out, name="generator")
+    return layers.Conv2D(c, 3, padding="same", activation="tanh", dtype="float32")(x)
 
 
-def dcgan_discriminator(input_shape, width: int = 32, spectral_norm: bool = False) -> keras.Model:
+def dcgan_generator(input_shape, latent_dim: int = 128, width: int = 32) -> keras.Model:
+    """The DCGAN generator: ``(batch, latent_dim) -> (batch, H, W, C)`` in ``[-1, 1]``."""
+    z = keras.Input((positive_int("latent_dim", latent_dim),), name="z")
+    return keras.Model(z, generator_body(z, input_shape, width), name="generator")
+
+
+def spectral(enabled: bool):
+    """``layer -> SpectralNormalization(layer)`` when enabled, else the identity."""
+    return (lambda layer: layers.SpectralNormalization(layer)) if enabled else (lambda layer: layer)
+
+
+def discriminator_features(x, width: int, spectral_norm: bool = False, depth: int = 3):
+    """D's convolutional trunk, flattened: ``(batch, H, W, C') -> (batch, H/4 * W/4 * channels)``.
+
+    Two 4x4 stride-2 convolutions (``width``, ``2*width`` channels) and, with ``depth=3``, a 3x3
+    convolution to ``4*width`` channels at ``H/4``; LeakyReLU(0.2) after each, no batch norm.
+    """
+    width = positive_int("width", width)
+    if depth not in (2, 3):
+        raise ConfigurationError(f"depth must be 2 or 3 (convolutions in the discriminator), received {depth!r}")
+    wrap = spectral(spectral_norm)
+    plan = [(width, 4, 2), (2 * width, 4, 2), (4 * width, 3, 1)][:depth]
+    for channels, kernel, stride in plan:
+        x = wrap(layers.Conv2D(channels, kernel, strides=stride, padding="same"))(x)
+        x = layers.LeakyReLU(0.2)(x)
+    return layers.Flatten()(x)
+
+
+def dcgan_discriminator(input_shape, width: int = 32, spectral_norm: bool = False, depth: int = 3) -> keras.Model:
     """The DCGAN discriminator: ``(batch, H, W, C) -> (batch, 1)`` raw logits, no batch norm.
 
     Without batch norm it suits every loss, WGAN-GP included (whose per-sample penalty batch norm
     would break). ``spectral_norm=True`` wraps each layer in ``keras.layers.SpectralNormalization``.
+    ``depth`` 3 (default) adds a third convolution at a quarter resolution (:func:`discriminator_features`).
     """
     h, w, c = image_shape(input_shape, 4)
-    width = positive_int("width", width)
-    wrap = (lambda layer: layers.SpectralNormalization(layer)) if spectral_norm else (lambda layer: layer)
     x_in = keras.Input((h, w, c), name="x")
-    x = x_in
-    for channels in (width, 2 * width):
-        x = wrap(layers.Conv2D(channels, 4, strides=2, padding="same"))(x)
-        x = layers.LeakyReLU(0.2)(x)
-    x = layers.Flatten()(x)
-    out = wrap(layers.Dense(1, dtype="float32"))(x)
+    features = discriminator_features(x_in, width, spectral_norm, depth)
+    out = spectral(spectral_norm)(layers.Dense(1, dtype="float32"))(features)
     return keras.Model(x_in, out, name="discriminator")
 
 
@@ -74,6 +96,7 @@ def dcgan(
     latent_dim: int = 128,
     width: int = 32,
     spectral_norm: bool = False,
+    d_depth: int = 3,
     seed: int | None = None,
     ema_momentum: float | None = 0.999,
     **kwargs,
@@ -87,6 +110,7 @@ def dcgan(
             ``width`` and ``width/2`` from low to high resolution. The default, 32, trains at about
             0.16 s per batch of 128 28x28 images on two CPU cores; 64 costs four times as much.
         spectral_norm: Spectrally normalize the discriminator.
+        d_depth: Convolutions in the discriminator: 3 (default) or the classic DCGAN's 2.
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Momentum of the generator weight average used for sampling (``None``: off).
         **kwargs: Passed to :class:`~kgan.GANModel` (``name``, ``data_range``, ``recipe``).
@@ -98,7 +122,7 @@ def dcgan(
         keras.utils.set_random_seed(seed)
     return GANModel(
         generator=dcgan_generator(input_shape, latent_dim, width),
-        discriminator=dcgan_discriminator(input_shape, width, spectral_norm),
+        discriminator=dcgan_discriminator(input_shape, width, spectral_norm, d_depth),
         seed=seed,
         ema_momentum=ema_momentum,
         **{"recipe": RECIPE, **kwargs},

@@ -14,9 +14,8 @@ __all__ = ["SampleGrid", "fixed_samples"]
 
 
 def fixed_samples(gan, n: int | None = None) -> np.ndarray:
-    """``sampling_generator(fixed_latents[:n])`` in inference mode (the weight average when EMA is on)."""
-    z = gan.fixed_latents if n is None else gan.fixed_latents[:n]
-    return keras.ops.convert_to_numpy(gan.sampling_generator(z, training=False))
+    """``gan.sample_fixed(n)``: samples from the model's fixed latents (and labels, when conditional)."""
+    return gan.sample_fixed(n)
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -59,7 +58,8 @@ class SampleGrid(keras.callbacks.Callback):
         if samples.ndim != 4:  # vectors (mlp): no image grid
             return
         path = self.directory / name
-        save_grid(samples, path, scale=self.scale)
+        columns = getattr(self.model, "grid_columns", None)
+        save_grid(samples, path, columns=columns if self.n is None else None, scale=self.scale)
         if self.tensorboard_dir is not None:
             self._summary(samples, step)
 
@@ -68,7 +68,7 @@ class SampleGrid(keras.callbacks.Callback):
 
         if self._writer is None:
             self._writer = tf.summary.create_file_writer(os.fspath(self.tensorboard_dir))
-        grid = make_grid(samples)
+        grid = make_grid(samples, getattr(self.model, "grid_columns", None) if self.n is None else None)
         grid = grid[None, ..., None] if grid.ndim == 2 else grid[None]
         with self._writer.as_default():
             tf.summary.image("samples", grid, step=step)

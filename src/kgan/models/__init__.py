@@ -1,5 +1,6 @@
-"""Models: :class:`GANModel` and the backend mechanics beneath it."""
+"""Models: :class:`GANModel`, its conditional form, and the backend mechanics beneath them."""
 
+from kgan.models.conditional import ConditionalGANModel
 from kgan.models.gan_model import GANModel
 
-__all__ = ["GANModel"]
+__all__ = ["GANModel", "ConditionalGANModel"]

@@ -358,6 +358,15 @@ class GANModel(GANTrainer, keras.Model):
         """The generator used for sampling: the weight average when ``ema_momentum`` is set."""
         return self.generator if self.generator_ema is None else self.generator_ema
 
+    grid_columns: int | None = None
+    """Columns of the sample grids (``None``: square); conditional models put one class per row."""
+
+    def sample_fixed(self, n: int | None = None) -> np.ndarray:
+        """Samples from the first ``n`` (default all) :attr:`fixed_latents`, in inference mode, with
+        :attr:`sampling_generator` (the weight average when EMA is on). Shape ``(n, *sample_shape)``."""
+        z = self.fixed_latents if n is None else self.fixed_latents[:n]
+        return np.asarray(keras.ops.convert_to_numpy(self.sampling_generator(z, training=False)))
+
     def call(self, inputs, training: bool = False):
         """Latent vectors ``(batch, latent_dim)`` to samples with :attr:`sampling_generator`."""
         return self.sampling_generator(inputs, training=False)
@@ -382,9 +391,12 @@ class GANModel(GANTrainer, keras.Model):
 
     # === Loss computations (backend-independent) ===
 
-    def discriminate(self, samples, training: bool = True):
-        """D's raw outputs ``(batch, 1)``, after the compiled differentiable augmentation in training."""
-        if training and self.augment:
+    def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
+        """D's raw outputs ``(batch, 1)``, after the compiled differentiable augmentation in training.
+
+        The hook conditional models override to show D the labels too.
+        """
+        if augment and training and self.augment:
             samples = diff_augment(samples, self.augment, self.noise_seed)
         return self.discriminator(samples, training=training)
 
@@ -397,8 +409,8 @@ class GANModel(GANTrainer, keras.Model):
             ``d_acc_real`` and ``d_acc_fake`` (fraction judged correctly, at the loss's
             ``decision_threshold``) and, with a penalty, ``penalty``.
         """
-        real_logits = self.discriminate(real, training=training)
-        fake_logits = self.discriminate(fake, training=training)
+        real_logits = self.discriminate(real, labels, training=training)
+        fake_logits = self.discriminate(fake, labels, training=training)
         adversarial = self.gan_loss.discriminator_loss(real_logits, fake_logits)
         threshold = self.gan_loss.decision_threshold
         logs = {
@@ -421,7 +433,7 @@ class GANModel(GANTrainer, keras.Model):
 
         def value():
             points = ops.stop_gradient(penalty.points(real, fake, seed=self.noise_seed))
-            grads = self.input_gradients(lambda p: self.discriminator(p, training=training), points)
+            grads = self.input_gradients(lambda p: self.discriminate(p, labels, training=training, augment=False), points)
             return penalty(grads)
 
         if not training or penalty.every == 1:
@@ -436,10 +448,10 @@ class GANModel(GANTrainer, keras.Model):
 
     def generator_loss_on(self, fake, real, labels=None, training: bool = True):
         """G's loss for given fakes (which must carry G's gradient). Returns ``(loss, logs)``."""
-        fake_logits = self.discriminate(fake, training=training)
+        fake_logits = self.discriminate(fake, labels, training=training)
         real_logits = None
         if self.gan_loss.requires_real_logits:
-            real_logits = self.discriminate(real, training=training)
+            real_logits = self.discriminate(real, labels, training=training)
         loss = self.gan_loss.generator_loss(fake_logits, real_logits)
         return loss, {"g_loss": loss}
 
@@ -535,6 +547,13 @@ class GANModel(GANTrainer, keras.Model):
         """``(real, labels)`` from what the data pipeline yields: ``x``, ``(x,)`` or ``(x, y)``."""
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         return x, y
+
+    def example_data(self, n: int = 16, seed: int = 0) -> tuple:
+        """Random ``(x, y)`` in the structure ``fit(x, y)`` takes: ``n`` samples uniform in [-1, 1]
+        and ``y=None``; models that train on labels or a second domain return those as ``y``.
+        For tests and :func:`kgan.testing.check_architecture`."""
+        x = np.random.default_rng(seed).uniform(-1, 1, size=(n, *self.sample_shape)).astype("float32")
+        return x, None
 
     # === Metrics ===
 

@@ -47,7 +47,8 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
 
     Args:
         architecture: A registered name or the builder itself.
-        data: Training samples; random data of the model's sample shape by default.
+        data: Training samples; by default the model's :meth:`~kgan.GANModel.example_data` (random
+            samples of its sample shape, with labels for conditional models).
         directory: Where to write the ``.keras`` file (a temporary directory by default).
         **options: Builder options; default ``builder.test_options`` or ``input_shape=(8, 8, 1)``.
 
@@ -65,8 +66,8 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
     shape = tuple(options.get("input_shape", gan.sample_shape))
     assert gan.sample_shape is None or tuple(gan.sample_shape) == shape, f"sample shape {gan.sample_shape} != input_shape {shape}"
     gan.compile()
-    x = random_data(shape) if data is None else np.asarray(data)
-    logs = gan.fit(x, batch_size=min(8, len(x)), epochs=1, steps_per_epoch=1, verbose=0).history
+    x, y = gan.example_data(16) if data is None else (np.asarray(data), None)
+    logs = gan.fit(x, y, batch_size=min(8, len(x)), epochs=1, steps_per_epoch=1, verbose=0).history
     for key in ("d_loss", "g_loss"):
         assert key in logs and np.isfinite(logs[key][0]), f"one fit step of {architecture!r} gave {key}={logs.get(key)}"
     rebuilt = type(gan).from_config(gan.get_config())
