@@ -191,12 +191,15 @@ def train(
     evaluate_every: int = 1,
     eval_samples: int = 2000,
     resume: bool | None = None,
+    dataset_b: str | None = None,
 ):
     """Train a registered architecture on a dataset and write the run directory.
 
     Args:
         architecture: Registered architecture name (``kgan list``).
         dataset: Dataset name or path (:func:`kgan.datasets.load`).
+        dataset_b: The second image domain of two-domain architectures (``cyclegan``'s Y,
+            ``cogan``'s B); each epoch reads both in independent orders (unpaired).
         loss: Registered loss name (or GANLoss); ``None`` uses the architecture's recipe.
         epochs: Passes over the dataset.
         batch_size: Samples per step; the architecture's recipe when ``None`` (32 for dcgan).
@@ -236,6 +239,18 @@ def train(
     gan_loss = None if loss is None else losses.get(loss)
     _claim_run_directory(out, None, overwrite, resume, check_only=True)
     needs_labels = bool(getattr(build, "needs_labels", False))
+    two_domains = bool(getattr(build, "needs_second_domain", False))
+    if two_domains and dataset_b is None:
+        raise ConfigurationError(
+            f"The {architecture} architecture trains on two image domains; name the second with --dataset-b "
+            f"(dataset_b=), for example --dataset mnist-5k --dataset-b mnist-5k-thick."
+        )
+    if not two_domains and dataset_b is not None:
+        raise ConfigurationError(f"--dataset-b is for two-domain architectures (cyclegan, cogan); {architecture} trains on one dataset.")
+    x_b = datasets.load(dataset_b) if two_domains else None
+    if x_b is not None:
+        # as many B samples as A samples (B repeated or cut), so both streams have the same batches
+        x_b = np.resize(x_b, (len(x), *x_b.shape[1:])) if len(x_b) else x_b
     if needs_labels:
         try:
             x, y = datasets.load(dataset, with_labels=True)
@@ -263,7 +278,7 @@ def train(
             f"{', '.join(_parameters(build))}."
         ) from exc
     gan.compile(loss=gan_loss, d_steps=d_steps)
-    gan._check_data(x, y, "fit")  # before anything is written
+    gan._check_data(x, y if x_b is None else x_b[: len(x)], "fit")  # before anything is written
     batch_size = batch_size or int(gan.recipe["batch_size"])
     record = {
         "command": "train",
@@ -271,6 +286,7 @@ def train(
             {
                 "architecture": architecture,
                 "dataset": str(dataset),
+                **({"dataset_b": str(dataset_b)} if dataset_b is not None else {}),
                 "loss": loss if isinstance(loss, str) else losses.serialize(gan.gan_loss),
                 "epochs": epochs,
                 "batch_size": batch_size,
@@ -300,7 +316,7 @@ def train(
     from kgan.visual import build_animation
 
     watchers: list = [kcb.StopOnNaN()]
-    if evaluate_every and tuple(x.shape[1:]) == (28, 28, 1):
+    if evaluate_every and tuple(x.shape[1:]) == (28, 28, 1) and gan.latent_dim is not None:
         watchers.append(kcb.FrechetEvaluation(x, every_epochs=evaluate_every, n=eval_samples, seed=seed))
     watchers += [
         kcb.SampleGrid(run_dir / SAMPLES_DIR),
@@ -309,7 +325,15 @@ def train(
     ]
     started = time.time()
     if initial_epoch < epochs:
-        batches = epoch_batches(x, batch_size, seed, initial_epoch, epochs, y=None if y is None else y.astype("int32"))
+        if x_b is not None:  # two domains, each in its own order: unpaired batches
+            import tensorflow as tf
+
+            batches = tf.data.Dataset.zip((
+                epoch_batches(x, batch_size, seed, initial_epoch, epochs),
+                epoch_batches(x_b, batch_size, seed + 1, initial_epoch, epochs),  # own order
+            ))
+        else:
+            batches = epoch_batches(x, batch_size, seed, initial_epoch, epochs, y=None if y is None else y.astype("int32"))
         gan.fit(
             batches,
             epochs=epochs,

@@ -18,6 +18,7 @@ from kgan.architectures._checks import image_shape, positive_int
 from kgan.architectures.dcgan import RECIPE as DCGAN_RECIPE
 from kgan.architectures.dcgan import discriminator_features, generator_body, spectral
 from kgan.errors import ConfigurationError
+from kgan.layers import TileLabels
 from kgan.models import ConditionalGANModel
 
 __all__ = ["cgan", "cgan_generator", "cgan_discriminator"]
@@ -29,27 +30,6 @@ def cgan_generator(input_shape, num_classes: int = 10, latent_dim: int = 128, wi
     y = keras.Input((positive_int("num_classes", num_classes),), name="y")
     x = layers.Concatenate()([z, y])
     return keras.Model([z, y], generator_body(x, input_shape, width), name="generator")
-
-
-class _TileLabels(layers.Layer):
-    """``(batch, K) -> (batch, H, W, K)``: the one-hot label repeated at every pixel."""
-
-    def __init__(self, height: int, width: int, **kwargs):
-        super().__init__(**kwargs)
-        self.height, self.width = int(height), int(width)
-
-    def call(self, y):
-        y = keras.ops.reshape(y, (-1, 1, 1, keras.ops.shape(y)[-1]))
-        return keras.ops.tile(y, (1, self.height, self.width, 1))
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], self.height, self.width, input_shape[-1])
-
-    def get_config(self):
-        return {**super().get_config(), "height": self.height, "width": self.width}
-
-
-keras.saving.register_keras_serializable(package="kgan")(_TileLabels)
 
 
 def cgan_discriminator(input_shape, num_classes: int = 10, width: int = 32, projection: bool = False, spectral_norm: bool = False, depth: int = 3) -> keras.Model:
@@ -70,7 +50,7 @@ def cgan_discriminator(input_shape, num_classes: int = 10, width: int = 32, proj
         projected = layers.Dot(axes=1)([embedded, phi])
         out = layers.Add(dtype="float32")([unconditional, projected])
     else:
-        x = layers.Concatenate()([x_in, _TileLabels(h, w)(y_in)])
+        x = layers.Concatenate()([x_in, TileLabels(h, w)(y_in)])
         out = wrap(layers.Dense(1, dtype="float32"))(discriminator_features(x, width, spectral_norm, depth))
     return keras.Model([x_in, y_in], out, name="discriminator")
 

@@ -73,6 +73,7 @@ def list_command(verbose: bool, check: bool) -> None:
 @cli.command("train")
 @click.argument("architecture", default="dcgan")
 @click.option("--dataset", default="mnist-5k", show_default=True, help="Dataset name or path to a .npz file / image folder.")
+@click.option("--dataset-b", default=None, help="Second image domain, for two-domain architectures (cyclegan: Y, cogan: domain B).")
 @click.option("--loss", default=None, help="Registered loss name (see `kgan list`). Default: the architecture's recipe (bce for dcgan).")
 @click.option("--epochs", default=5, show_default=True, type=click.IntRange(min=1))
 @click.option("--batch-size", default=None, type=click.IntRange(min=1), help="Samples per step (architecture's recipe if omitted: 32 for dcgan, 256 for mlp).")
@@ -85,7 +86,7 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Extra architecture option, e.g. --option width=32 (repeatable).")
 @click.option("--evaluate-every", default=1, show_default=True, type=click.IntRange(min=0), help="Frechet distance / KID every N epochs (28x28x1 data); 0: off.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet) -> None:
+def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet) -> None:
     """Train ARCHITECTURE on a dataset and write a run directory.
 
     OUT gets model.keras (saved every epoch), samples/ (grids from fixed latents), training.gif,
@@ -96,6 +97,8 @@ def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d
       kgan train dcgan --dataset mnist-5k --epochs 5 --out runs/dcgan
       kgan train mlp --dataset ring8 --epochs 20 --batch-size 256 --out runs/ring8
       kgan train dcgan --dataset my_images/ --loss hinge --option width=64 --out runs/mine
+      kgan train cgan --dataset mnist-5k --epochs 10 --out runs/cgan
+      kgan train cyclegan --dataset mnist-5k --dataset-b mnist-5k-thick --out runs/thick
 
     Run the same command again after a crash and it continues from the last completed epoch.
     """
@@ -106,6 +109,7 @@ def train_command(architecture, dataset, loss, epochs, batch_size, latent_dim, d
     gan = train(
         architecture=architecture,
         dataset=dataset,
+        dataset_b=dataset_b,
         loss=loss,
         epochs=epochs,
         batch_size=batch_size,
@@ -159,7 +163,8 @@ def sample_command(model_path, n, seed, output, unsafe) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--unsafe", is_flag=True, help="Load a model file that carries code. Only for files you trust.")
 def evaluate_command(model_path, dataset, n, seed, as_json, unsafe) -> None:
-    """Frechet distance, KID and classifier score of a saved model against a dataset.
+    """Frechet distance, KID and classifier score of a saved model against a dataset
+    (and, for a conditional model of digits, how often its samples show the class asked for).
 
     \b
     Example:
@@ -180,13 +185,22 @@ def evaluate_command(model_path, dataset, n, seed, as_json, unsafe) -> None:
     if gan.sample_shape is not None and tuple(real.shape[1:]) != tuple(gan.sample_shape):
         raise DataError(f"Dataset {dataset!r} has samples of shape {tuple(real.shape[1:])} but the model generates {tuple(gan.sample_shape)}; evaluate against data of the model's shape.")
     result = evaluate_generator(gan, real, n=n, seed=seed)
+    extra = {}
+    if hasattr(gan, "num_classes") and tuple(gan.sample_shape) == (28, 28, 1):
+        from kgan.metrics import conditional_accuracy
+
+        accuracy = conditional_accuracy(gan, n_per_class=max(n // gan.num_classes, 1), seed=seed)
+        extra = {"conditional_accuracy": accuracy.mean, "conditional_accuracy_per_class": list(accuracy.per_class)}
     if as_json:
-        click.echo(json.dumps({"model": model_path, "dataset": dataset, **result.as_dict()}, indent=2))
+        click.echo(json.dumps({"model": model_path, "dataset": dataset, **result.as_dict(), **extra}, indent=2))
     else:
         click.echo(f"frechet_distance  {result.frechet_distance:.3f}")
         click.echo(f"kid               {result.kid:.4f} +- {result.kid_std:.4f}")
         if result.classifier_score is not None:
             click.echo(f"classifier_score  {result.classifier_score:.3f}")
+        if extra:
+            per_class = " ".join(f"{a:.2f}" for a in extra["conditional_accuracy_per_class"])
+            click.echo(f"conditional_accuracy {extra['conditional_accuracy']:.3f} (per class: {per_class})")
         click.echo(f"samples           {result.n}")
 
 

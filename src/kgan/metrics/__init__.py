@@ -5,6 +5,7 @@
 GeneratorEvaluation(frechet_distance=..., kid=..., kid_std=..., classifier_score=..., n=2000)
 """
 
+from kgan.metrics.conditional import ConditionalAccuracy, conditional_accuracy
 from kgan.metrics.distances import (
     feature_statistics,
     frechet_distance,
@@ -27,11 +28,13 @@ from kgan.metrics.modes import ModeCoverage, mode_coverage
 from kgan.metrics.scores import classifier_score
 
 __all__ = [
+    "ConditionalAccuracy",
     "FeatureExtractor",
     "GeneratorEvaluation",
     "MIN_SAMPLES",
     "ModeCoverage",
     "classifier_score",
+    "conditional_accuracy",
     "default_feature_extractor",
     "evaluate_generator",
     "evaluate_samples",

@@ -1,6 +1,7 @@
 """Models: :class:`GANModel`, its conditional form, and the backend mechanics beneath them."""
 
 from kgan.models.conditional import ConditionalGANModel
+from kgan.models.cyclegan import CycleGANModel
 from kgan.models.gan_model import GANModel
 
-__all__ = ["GANModel", "ConditionalGANModel"]
+__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel"]

@@ -13,6 +13,7 @@ from kgan.errors import ConfigurationError
 from kgan.models.backend import GANTrainer
 from kgan.models.data_checks import check_samples, first_batch
 from kgan.models.diffaugment import diff_augment, parse_policy
+from kgan.models.replay import replay_mix
 
 __all__ = ["GANModel"]
 
@@ -141,12 +142,8 @@ class GANModel(GANTrainer, keras.Model):
                 target.assign(source)
         if isinstance(fixed_latents, bool) or not isinstance(fixed_latents, (int, np.integer)) or fixed_latents < 1:
             raise ConfigurationError(f"fixed_latents must be a positive integer, received {fixed_latents!r}")
-        self.fixed_latents = self.add_weight(
-            shape=(int(fixed_latents), self.latent_dim),
-            initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0, seed=1234 if seed is None else seed),
-            trainable=False,
-            name="fixed_latents",
-        )
+        self._n_fixed = int(fixed_latents)
+        self.fixed_latents = self._make_fixed_inputs(int(fixed_latents), seed)
         self.completed_epochs = self.add_weight(
             shape=(), dtype="int64", initializer="zeros", trainable=False, name="completed_epochs"
         )
@@ -169,6 +166,15 @@ class GANModel(GANTrainer, keras.Model):
         self.stop_reason: str | None = None
         if getattr(generator, "built", False) and getattr(discriminator, "built", False):
             self.built = True
+
+    def _make_fixed_inputs(self, n: int, seed: int | None):
+        """The fixed latents ``(n, latent_dim)``, drawn once and saved; models without a latent override."""
+        return self.add_weight(
+            shape=(n, self.latent_dim),
+            initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0, seed=1234 if seed is None else seed),
+            trainable=False,
+            name="fixed_latents",
+        )
 
     # === Construction checks ===
 
@@ -476,17 +482,7 @@ class GANModel(GANTrainer, keras.Model):
         buffer (once it holds any); then the fresh fakes overwrite the oldest entries of the ring
         buffer. Conditional models, whose fakes carry labels, should not use it.
         """
-        n = ops.shape(fake)[0]
-        filled = ops.cast(ops.minimum(self.replay_count, self.replay_size), "float32")
-        pick = ops.cast(ops.floor(keras.random.uniform((n,), seed=self.noise_seed) * filled), "int32")
-        remembered = ops.take(self.replay_buffer, ops.minimum(pick, self.replay_size - 1), axis=0)
-        swap = ops.logical_and(keras.random.uniform((n,), seed=self.noise_seed) < self.replay_fraction, filled > 0)
-        swap = ops.reshape(swap, (-1,) + (1,) * len(self.sample_shape))
-        mixed = ops.where(swap, ops.cast(remembered, fake.dtype), fake)
-        slots = ops.mod(ops.cast(self.replay_count, "int32") + ops.arange(n, dtype="int32"), self.replay_size)
-        self.replay_buffer.assign(ops.scatter_update(self.replay_buffer, ops.expand_dims(slots, 1), ops.cast(fake, self.replay_buffer.dtype)))
-        self.replay_count.assign(self.replay_count + ops.cast(n, "int64"))
-        return mixed
+        return replay_mix(self.replay_buffer, self.replay_count, fake, self.replay_fraction, self.noise_seed)
 
     def generator_step(self, real, labels=None) -> dict:
         """One generator update; only G's variables change. Returns logs."""
@@ -603,7 +599,7 @@ class GANModel(GANTrainer, keras.Model):
     def get_config(self) -> dict:
         return {
             "name": self.name,
-            "fixed_latents": int(self.fixed_latents.shape[0]),
+            "fixed_latents": self._n_fixed,
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "latent_dim": self.latent_dim,

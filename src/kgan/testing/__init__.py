@@ -72,15 +72,19 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
         assert key in logs and np.isfinite(logs[key][0]), f"one fit step of {architecture!r} gave {key}={logs.get(key)}"
     rebuilt = type(gan).from_config(gan.get_config())
     assert isinstance(rebuilt, type(gan)) and rebuilt.latent_dim == gan.latent_dim, "config round trip changed the model"
-    samples = gan.generate(3, seed=7)
-    assert samples.shape == (3, *shape) and samples.dtype == np.float32, f"generate returned {samples.shape} {samples.dtype}"
-    np.testing.assert_array_equal(samples, gan.generate(3, seed=7), err_msg="same seed, different samples")
+    assert [w.shape for w in rebuilt.weights] == [w.shape for w in gan.weights], "config round trip changed the weights' shapes"
+    # models with a latent space: generate(n, seed); translation models: their fixed-input grid
+    outputs = (lambda m: m.generate(3, seed=7)) if gan.latent_dim is not None else (lambda m: m.sample_fixed())
+    samples = outputs(gan)
+    n = 3 if gan.latent_dim is not None else len(samples)
+    assert samples.shape == (n, *shape) and samples.dtype == np.float32, f"generate returned {samples.shape} {samples.dtype}"
+    np.testing.assert_array_equal(samples, outputs(gan), err_msg="same seed, different samples")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(directory or tmp, "conformance.keras")
         gan.save(path)
         again = keras.models.load_model(path)
     assert type(again) is type(gan), f"loading gave {type(again).__name__}, expected {type(gan).__name__}; register the class with keras.saving.register_keras_serializable"
-    np.testing.assert_array_equal(samples, again.generate(3, seed=7), err_msg=".keras round trip changed generate()")
+    np.testing.assert_array_equal(samples, outputs(again), err_msg=".keras round trip changed generate()")
     return again
 
 
