@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-__all__ = ["TileLabels"]
+__all__ = ["TileLabels", "ChannelSlice"]
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -25,3 +25,21 @@ class TileLabels(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "height": self.height, "width": self.width}
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class ChannelSlice(keras.layers.Layer):
+    """``x[..., start:stop]``: one domain's channels of a channel-stacked pair of images (CoGAN)."""
+
+    def __init__(self, start: int, stop: int, **kwargs):
+        super().__init__(**kwargs)
+        self.start, self.stop = int(start), int(stop)
+
+    def call(self, x):
+        return x[..., self.start : self.stop]
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.stop - self.start)
+
+    def get_config(self):
+        return {**super().get_config(), "start": self.start, "stop": self.stop}

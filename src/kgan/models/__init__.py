@@ -1,7 +1,8 @@
 """Models: :class:`GANModel`, its conditional form, and the backend mechanics beneath them."""
 
+from kgan.models.cogan import CoGANModel
 from kgan.models.conditional import ConditionalGANModel
 from kgan.models.cyclegan import CycleGANModel
 from kgan.models.gan_model import GANModel
 
-__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel"]
+__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel"]

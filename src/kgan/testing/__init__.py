@@ -35,6 +35,15 @@ def _builder(architecture: Any):
     return architectures.get(architecture) if isinstance(architecture, str) else architecture
 
 
+def _outputs(gan) -> tuple:
+    """What a model produces for a fixed seed: ``generate(3, seed=7)`` (a tuple for paired models),
+    or, for translation models without a latent space, their fixed-input grid."""
+    if gan.latent_dim is None:
+        return (gan.sample_fixed(),)
+    out = gan.generate(3, seed=7)
+    return tuple(out) if isinstance(out, tuple) else (out,)
+
+
 def check_architecture(architecture: Any, data: np.ndarray | None = None, directory: str | None = None, **options):
     """Run a registered architecture (name or builder) through kgan's contract.
 
@@ -42,8 +51,10 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
        sample shape agree with its networks;
     2. ``compile()`` with the model's recipe and one ``fit`` step give finite ``d_loss``/``g_loss``;
     3. ``type(model).from_config(model.get_config())`` rebuilds it;
-    4. ``.keras`` save and load give the same class and identical ``generate(n, seed)``;
-    5. ``generate`` returns ``(n, *sample_shape)`` float32, and the same seed gives the same samples.
+    4. ``.keras`` save and load give the same class and identical outputs;
+    5. ``generate(n, seed)`` returns ``(n, *data_shape)`` float32 (a tuple of such arrays for paired
+       models such as cogan; the fixed-input grid for translation models such as cyclegan), and the
+       same seed gives the same samples.
 
     Args:
         architecture: A registered name or the builder itself.
@@ -63,28 +74,30 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
     gan = build(**options)
     assert isinstance(gan, GANModel), f"{architecture!r} returned {type(gan).__name__}, not a kgan.GANModel"
     assert not gan.compiled, f"{architecture!r} must return an uncompiled model; compile() is the user's call"
-    shape = tuple(options.get("input_shape", gan.sample_shape))
-    assert gan.sample_shape is None or tuple(gan.sample_shape) == shape, f"sample shape {gan.sample_shape} != input_shape {shape}"
-    gan.compile()
     x, y = gan.example_data(16) if data is None else (np.asarray(data), None)
+    shape = tuple(x.shape[1:])
+    if "input_shape" in options:
+        assert shape == tuple(options["input_shape"]), f"the model's data shape {shape} != input_shape {options['input_shape']}"
+    gan.compile()
     logs = gan.fit(x, y, batch_size=min(8, len(x)), epochs=1, steps_per_epoch=1, verbose=0).history
     for key in ("d_loss", "g_loss"):
         assert key in logs and np.isfinite(logs[key][0]), f"one fit step of {architecture!r} gave {key}={logs.get(key)}"
     rebuilt = type(gan).from_config(gan.get_config())
     assert isinstance(rebuilt, type(gan)) and rebuilt.latent_dim == gan.latent_dim, "config round trip changed the model"
     assert [w.shape for w in rebuilt.weights] == [w.shape for w in gan.weights], "config round trip changed the weights' shapes"
-    # models with a latent space: generate(n, seed); translation models: their fixed-input grid
-    outputs = (lambda m: m.generate(3, seed=7)) if gan.latent_dim is not None else (lambda m: m.sample_fixed())
-    samples = outputs(gan)
-    n = 3 if gan.latent_dim is not None else len(samples)
-    assert samples.shape == (n, *shape) and samples.dtype == np.float32, f"generate returned {samples.shape} {samples.dtype}"
-    np.testing.assert_array_equal(samples, outputs(gan), err_msg="same seed, different samples")
+    samples = _outputs(gan)
+    for part in samples:
+        assert part.dtype == np.float32 and tuple(part.shape[1:]) == shape, f"outputs {part.shape} {part.dtype}, expected (n, *{shape}) float32"
+        assert gan.latent_dim is None or len(part) == 3, f"generate(3) returned {len(part)} samples"
+    for a, b in zip(samples, _outputs(gan)):
+        np.testing.assert_array_equal(a, b, err_msg="same seed, different samples")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(directory or tmp, "conformance.keras")
         gan.save(path)
         again = keras.models.load_model(path)
     assert type(again) is type(gan), f"loading gave {type(again).__name__}, expected {type(gan).__name__}; register the class with keras.saving.register_keras_serializable"
-    np.testing.assert_array_equal(samples, outputs(again), err_msg=".keras round trip changed generate()")
+    for a, b in zip(samples, _outputs(again)):
+        np.testing.assert_array_equal(a, b, err_msg=".keras round trip changed the outputs")
     return again
 
 
