@@ -4,5 +4,6 @@ from kgan.models.cogan import CoGANModel
 from kgan.models.conditional import ConditionalGANModel
 from kgan.models.cyclegan import CycleGANModel
 from kgan.models.gan_model import GANModel
+from kgan.models.progan import ProGANModel
 
-__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel"]
+__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel", "ProGANModel"]
