@@ -164,13 +164,16 @@ class WGANGP(GANLoss):
     """Wasserstein loss with gradient penalty (Gulrajani et al., 2017).
 
     Trains the critic ``default_d_steps = 5`` times per generator step unless ``compile`` says
-    otherwise. The critic must output an unbounded value (no sigmoid) and should not use batch norm.
+    otherwise, with the paper's ``Adam(1e-4, beta_1=0, beta_2=0.9)`` unless optimizers are given or the
+    architecture's recipe is itself a WGAN-GP recipe. The critic must output an unbounded value (no
+    sigmoid) and should not use batch norm.
 
     Args:
         gp_weight: The penalty weight lambda (10 in the paper).
     """
 
     default_d_steps = 5
+    default_optimizer = {"learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}
 
     def __init__(self, gp_weight: float = 10.0):
         super().__init__(penalty=WGANGradientPenalty(weight=gp_weight))

@@ -32,9 +32,13 @@ class GANLoss:
             diagnostics). 0 for logits and critics.
         requires_real_logits: ``True`` makes ``GANModel`` also pass D's outputs on the real batch to
             :meth:`generator_loss` (relativistic losses need them).
+        default_optimizer: Adam settings (``learning_rate``, ``beta_1``, ``beta_2``) this loss needs,
+            used by ``compile`` when no optimizers are given and the model's recipe was made for a
+            different loss; ``None``: the recipe's optimizer suits it.
     """
 
     default_d_steps: int = 1
+    default_optimizer: dict | None = None
     decision_threshold: float = 0.0
     requires_real_logits: bool = False
 

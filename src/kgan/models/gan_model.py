@@ -9,7 +9,7 @@ import numpy as np
 from keras import ops
 
 from kgan import losses as losses_module
-from kgan.errors import ConfigurationError
+from kgan.errors import ConfigurationError, KganError
 from kgan.models.backend import GANTrainer
 from kgan.models.data_checks import check_samples, first_batch
 from kgan.models.diffaugment import diff_augment, parse_policy
@@ -256,7 +256,8 @@ class GANModel(GANTrainer, keras.Model):
         Args:
             g_optimizer: Generator optimizer (instance, name or config). Default
                 ``Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])``, ``Adam(2e-4, beta_1=0.5)``
-                unless the architecture chose otherwise.
+                unless the architecture chose otherwise; a loss that needs its own settings
+                (``wgan-gp``: ``Adam(1e-4, beta_1=0, beta_2=0.9)``) gets them instead.
             d_optimizer: Discriminator optimizer, default as ``g_optimizer``.
             loss: A :class:`~kgan.losses.GANLoss`, its registered name (``"bce"``, ``"lsgan"``,
                 ``"hinge"``, ``"wgan-gp"``, ``"bce-r1"``, a plugin's) or config. Default
@@ -290,8 +291,9 @@ class GANModel(GANTrainer, keras.Model):
                 f"d_steps must be an integer >= 1 (discriminator updates per generator update), "
                 f"received {d_steps!r}"
             )
-        g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else self._recipe_optimizer()
-        d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else self._recipe_optimizer()
+        settings = self._optimizer_settings(gan_loss)
+        g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else keras.optimizers.Adam(**settings)
+        d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else keras.optimizers.Adam(**settings)
         if g_opt is d_opt:
             raise ConfigurationError(
                 "g_optimizer and d_optimizer are the same object; each network needs its own optimizer "
@@ -318,6 +320,20 @@ class GANModel(GANTrainer, keras.Model):
 
     def _recipe_optimizer(self) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam(learning_rate=self.recipe["learning_rate"], beta_1=self.recipe["beta_1"])
+
+    def _optimizer_settings(self, gan_loss) -> dict:
+        """Adam settings for ``compile`` without optimizers: the recipe's, unless the chosen loss needs
+        its own (``GANLoss.default_optimizer``) and the recipe was made for another loss."""
+        recipe_settings = {"learning_rate": self.recipe["learning_rate"], "beta_1": self.recipe["beta_1"]}
+        if gan_loss.default_optimizer is None:
+            return recipe_settings
+        try:
+            recipe_loss = losses_module.get(self.recipe["loss"])
+        except KganError:  # a recipe naming a loss that is not installed: use the loss's own settings
+            recipe_loss = None
+        if recipe_loss is not None and type(recipe_loss) is type(gan_loss):
+            return recipe_settings
+        return dict(gan_loss.default_optimizer)
 
     def _build_optimizers(self) -> None:
         if self.generator.built and not self.g_optimizer.built:
