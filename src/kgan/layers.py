@@ -109,7 +109,7 @@ class EqualizedConv2D(keras.layers.Layer):
     def build(self, input_shape):
         fan_in = self.kernel_size * self.kernel_size * input_shape[-1]
         self.scale = self.gain / fan_in**0.5
-        self.kernel = self.add_weight(shape=(self.kernel_size, self.kernel_size, input_shape[-1], self.filters), initializer="random_normal", name="kernel")
+        self.kernel = self.add_weight(shape=(self.kernel_size, self.kernel_size, input_shape[-1], self.filters), initializer=keras.initializers.RandomNormal(stddev=1.0), name="kernel")
         self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
 
     def call(self, x):
@@ -132,7 +132,7 @@ class EqualizedDense(keras.layers.Layer):
 
     def build(self, input_shape):
         self.scale = self.gain / input_shape[-1] ** 0.5
-        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal", name="kernel")
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=keras.initializers.RandomNormal(stddev=1.0), name="kernel")
         self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
 
     def call(self, x):
