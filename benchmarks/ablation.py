@@ -23,7 +23,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ARMS = {
-    "default": "kgan's dcgan recipe: BCE, Adam(RECIPE lr, beta_1=0.5) both, batch 32, EMA 0.999, D width 32 with 3 convs, G width 48 upsample+conv, XLA, data resident",
+    "default": "kgan's dcgan recipe: BCE, Adam(1e-3, beta_1=0.5) both, batch 32, EMA 0.999, D width 32 with 3 convs, G width 48 upsample+conv, data resident, jit_compile 'auto'",
     "no-ema": "sample with G's raw weights (no weight average)",
     "adam-textbook": "Adam(1e-4, beta_1=0.9) for both, the tutorial's optimizer",
     "adam-2e-4": "Adam(2e-4, beta_1=0.5) for both (Radford et al.)",
@@ -35,7 +35,7 @@ ARMS = {
     "g-width-32": "a generator as wide as the discriminator (g_width 32 instead of 48)",
     "d-depth-2": "the classic DCGAN discriminator: two convolutions instead of three",
     "shared-pass": "one generator pass shared by both updates (the tutorial's step)",
-    "no-xla": "jit_compile=False",
+    "xla": "jit_compile=True (Keras' 'auto' leaves XLA off on a CPU-only TensorFlow machine)",
     "streamed-data": "batches from a Python generator of numpy arrays instead of a resident tf.data tensor",
     "diffaugment": "differentiable augmentation translation,cutout on everything D sees",
     "replay": "D sees half its fakes from a replay buffer of 3,200 past fakes",
@@ -80,8 +80,8 @@ def build(arm: str):
         compile_kwargs["loss"] = "bce-r1"
     if arm == "shared-pass":
         compile_kwargs["shared_generator_pass"] = True
-    if arm == "no-xla":
-        compile_kwargs["jit_compile"] = False
+    if arm == "xla":
+        compile_kwargs["jit_compile"] = True
     if arm == "diffaugment":
         compile_kwargs["augment"] = "translation,cutout"
     gan.compile(**compile_kwargs)

@@ -27,7 +27,8 @@ def time_to_quality(data: dict, out: str) -> None:
         curve = data[key]
         ax.plot([p["seconds"] for p in curve], [p["frechet_distance"] for p in curve], marker="o", markersize=2, label=LABELS[key])
     best = min(p["frechet_distance"] for p in data["baseline"])
-    ax.axhline(best, color="gray", linestyle="--", linewidth=1, label=f"baseline's best within {data['args']['budget']} steps ({best:.0f})")
+    steps = data["args"].get("interrupted_at_baseline_step", data["args"]["budget"])
+    ax.axhline(best, color="gray", linestyle="--", linewidth=1, label=f"baseline's best within {steps} steps ({best:.0f})")
     ax.set_yscale("log")
     plain = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}")
     ax.yaxis.set_major_formatter(plain)
