@@ -17,7 +17,13 @@ from keras import layers
 
 from kgan.architectures._checks import image_shape, positive_int
 from kgan.errors import ConfigurationError
-from kgan.layers import EqualizedConv2D, EqualizedDense, MinibatchStdDev, PixelNormalization, ScaleByInput
+from kgan.layers import (
+    EqualizedConv2D,
+    EqualizedDense,
+    MinibatchStdDev,
+    PixelNormalization,
+    ScaleByInput,
+)
 from kgan.models.progan import ProGANModel, growth_resolutions
 
 __all__ = ["progan", "progan_generator", "progan_discriminator"]

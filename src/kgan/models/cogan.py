@@ -9,8 +9,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kgan.errors import ConfigurationError, DataError
-from kgan.models.data_checks import check_samples, first_batch
+from kgan.errors import ConfigurationError
+from kgan.models.data_checks import check_samples, two_domains
 from kgan.models.gan_model import GANModel
 
 __all__ = ["CoGANModel"]
@@ -77,13 +77,8 @@ class CoGANModel(GANModel):
     def _check_data(self, x: Any, y: Any, where: str) -> None:
         if not self.compiled or self.gan_loss is None:
             raise ConfigurationError(f"Call compile() before {where}(), for example gan.compile().")
-        a, b = first_batch(x, y)
+        a, b = two_domains(x, y, where, "CoGAN", ("a", "b"))
         if a is None:
             return
-        if b is None:
-            raise DataError(
-                f"A CoGAN trains on two unpaired image domains: {where}(images_a, images_b), or a dataset of "
-                f"(a_batch, b_batch) pairs; only one domain was given (with kgan train: --dataset-b)."
-            )
         check_samples(a, self.domain_shape, self.data_range, where=f"the domain-A data given to {where}")
         check_samples(b, self.domain_shape, self.data_range, where=f"the domain-B data given to {where}")

@@ -9,9 +9,9 @@ import numpy as np
 from keras import ops
 
 from kgan import losses as losses_module
-from kgan.errors import ConfigurationError, DataError
+from kgan.errors import ConfigurationError
 from kgan.losses.reconstruction import CycleConsistencyLoss, IdentityLoss
-from kgan.models.data_checks import check_samples, first_batch
+from kgan.models.data_checks import check_samples, two_domains
 from kgan.models.gan_model import GANModel
 from kgan.models.replay import replay_mix
 
@@ -250,14 +250,9 @@ class CycleGANModel(GANModel):
 
     def _check_data(self, x: Any, y: Any, where: str) -> None:
         super()._check_data(x, y, where)
-        xs, ys = first_batch(x, y)
+        xs, ys = two_domains(x, y, where, "CycleGAN", ("x", "y"))
         if xs is None:
             return
-        if ys is None:
-            raise DataError(
-                f"A CycleGAN trains on two unpaired image domains: {where}(x_images, y_images), or a dataset of "
-                f"(x_batch, y_batch) pairs; only one domain was given (with kgan train: --dataset-b)."
-            )
         check_samples(ys, self.sample_shape, self.data_range, where=f"the Y-domain data given to {where}")
         if where == "fit" and not int(keras.ops.convert_to_numpy(self.fixed_ready)):
             n = self._fixed_count

@@ -9,7 +9,7 @@ import numpy as np
 
 from kgan.errors import DataError
 
-__all__ = ["first_batch", "check_samples"]
+__all__ = ["first_batch", "check_samples", "two_domains"]
 
 _RANGE_TOLERANCE = 1e-3
 
@@ -117,3 +117,19 @@ def check_samples(
                 f"{where} has values in [{lo:g}, {hi:g}], outside [{low:g}, {high:g}], the range the "
                 f"generator's output can reach, so the discriminator would win trivially.{hint}"
             )
+
+
+def two_domains(x: Any, y: Any, where: str, model: str, names: tuple[str, str]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """First batches of both domains of a two-domain model (``x`` and ``y``, or a dataset of pairs).
+
+    Raises:
+        DataError: Data was given but only one domain, with the call that gives both.
+    """
+    a, b = first_batch(x, y)
+    if a is not None and b is None:
+        first, second = names
+        raise DataError(
+            f"A {model} trains on two unpaired image domains: {where}({first}_images, {second}_images), or a "
+            f"dataset of ({first}_batch, {second}_batch) pairs; only one domain was given (with kgan train: --dataset-b)."
+        )
+    return a, b
