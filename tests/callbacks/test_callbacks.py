@@ -86,11 +86,10 @@ def test_diagnostics_warns_when_d_wins_and_g_gradient_vanishes(tmp_path):
 
     class Fake:
         g_optimizer = keras.optimizers.Adam()
-        fixed_latents = keras.ops.zeros((4, 2))
 
         @staticmethod
-        def sampling_generator(z, training=False):
-            return keras.random.normal((4, 3), seed=1)
+        def sample_fixed(n=None):
+            return keras.ops.convert_to_numpy(keras.random.normal((4, 3), seed=1))
 
     diag.set_model(Fake())
     diag.on_train_begin()
