@@ -248,9 +248,6 @@ def train(
     if not two_domains and dataset_b is not None:
         raise ConfigurationError(f"--dataset-b is for two-domain architectures (cyclegan, cogan); {architecture} trains on one dataset.")
     x_b = datasets.load(dataset_b) if two_domains else None
-    if x_b is not None:
-        # as many B samples as A samples (B repeated or cut), so both streams have the same batches
-        x_b = np.resize(x_b, (len(x), *x_b.shape[1:])) if len(x_b) else x_b
     if needs_labels:
         try:
             x, y = datasets.load(dataset, with_labels=True)
@@ -258,6 +255,10 @@ def train(
             raise DataError(f"The {architecture} architecture trains on labelled data. {exc}") from None
     else:
         x, y = datasets.load(dataset), None
+
+    if x_b is not None:
+        # as many B samples as A samples (B repeated or cut), so both streams have the same batches
+        x_b = np.resize(x_b, (len(x), *x_b.shape[1:]))
 
     options = dict(architecture_options or {})
     if needs_labels and _accepts(build, "num_classes") and "num_classes" not in options:
@@ -316,7 +317,8 @@ def train(
     from kgan.visual import build_animation
 
     watchers: list = [kcb.StopOnNaN()]
-    if evaluate_every and tuple(x.shape[1:]) == (28, 28, 1) and gan.latent_dim is not None:
+    # kgan's feature extractor reads 28x28x1 digits; paired and translation models have no generate(n) of those
+    if evaluate_every and gan.latent_dim is not None and tuple(gan.sample_shape or ()) == (28, 28, 1):
         watchers.append(kcb.FrechetEvaluation(x, every_epochs=evaluate_every, n=eval_samples, seed=seed))
     watchers += [
         kcb.SampleGrid(run_dir / SAMPLES_DIR),

@@ -195,3 +195,21 @@ def test_lambda_models_are_refused_unless_unsafe(tmp_path):
     assert code == 2 and "carries code" in err and "--unsafe" in err
     code, _, err = invoke(["sample", str(path), "--unsafe", "-o", str(tmp_path / "s.npy")])
     assert code == 0, err
+
+
+@pytest.mark.parametrize(("architecture", "extra"), [
+    ("cgan", ["--latent-dim", "4", "--option", "width=4", "--option", "num_classes=3"]),
+    ("cyclegan", ["--dataset-b", "B", "--option", "width=2", "--option", "n_res=1", "--option", "pool_size=4"]),
+    ("cogan", ["--dataset-b", "B", "--latent-dim", "4", "--option", "width=4", "--option", "fixed_latents=8"]),
+    ("progan", ["--latent-dim", "4", "--option", "width=2", "--option", "phase_images=16"]),
+])
+def test_kgan_train_runs_every_variant_end_to_end(tmp_path, architecture, extra):
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "a.npz", x=rng.integers(0, 256, (24, 8, 8), dtype=np.uint8), y=np.arange(24) % 3)
+    np.savez(tmp_path / "b.npz", x=rng.integers(0, 256, (24, 8, 8), dtype=np.uint8))
+    extra = [str(tmp_path / "b.npz") if e == "B" else e for e in extra]
+    out = tmp_path / "run"
+    code, _, err = run_cli(["train", architecture, "--dataset", str(tmp_path / "a.npz"), "--epochs", "2", "--batch-size", "8", "--quiet", "--out", str(out), *extra])
+    assert code == 0, err
+    for name in ("model.keras", "samples/epoch_0002.png", "training.gif", "metrics.csv", "run.json"):
+        assert (out / name).exists(), name

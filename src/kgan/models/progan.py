@@ -75,7 +75,7 @@ class ProGANModel(GANModel):
         **kwargs: As :class:`~kgan.GANModel`.
     """
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, phase_images: int = 60_000, **kwargs):
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, phase_images: int = 20_000, **kwargs):
         if isinstance(phase_images, bool) or not isinstance(phase_images, (int, np.integer)) or phase_images < 1:
             raise ConfigurationError(f"phase_images must be a positive integer, received {phase_images!r}")
         outputs = generator.outputs
