@@ -73,7 +73,6 @@ class CycleGANModel(GANModel):
                 raise ConfigurationError(f"{arg} must be a number >= 0, received {value!r}")
         if isinstance(pool_size, bool) or not isinstance(pool_size, (int, np.integer)) or pool_size < 0:
             raise ConfigurationError(f"pool_size must be an integer >= 0, received {pool_size!r}")
-        object.__setattr__(self, "_fixed_count", int(fixed_inputs))
         super().__init__(generator=generator_g, discriminator=discriminator_y, fixed_latents=int(fixed_inputs), **kwargs)
         self.generator_f, self.discriminator_x = generator_f, discriminator_x
         self.cycle_weight, self.identity_weight, self.pool_size = float(cycle_weight), float(identity_weight), int(pool_size)
@@ -133,8 +132,9 @@ class CycleGANModel(GANModel):
                 f"received {type(gan_loss).__name__}."
             )
         super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, loss=gan_loss, augment=kwargs.pop("augment", None), **kwargs)
-        self.f_optimizer = keras.optimizers.get(f_optimizer) if f_optimizer is not None else self._recipe_optimizer()
-        self.dx_optimizer = keras.optimizers.get(dx_optimizer) if dx_optimizer is not None else self._recipe_optimizer()
+        settings = self._optimizer_settings(gan_loss)
+        self.f_optimizer = keras.optimizers.get(f_optimizer) if f_optimizer is not None else keras.optimizers.Adam(**settings)
+        self.dx_optimizer = keras.optimizers.get(dx_optimizer) if dx_optimizer is not None else keras.optimizers.Adam(**settings)
         if len({id(o) for o in (self.g_optimizer, self.d_optimizer, self.f_optimizer, self.dx_optimizer)}) != 4:
             raise ConfigurationError("The four optimizers must be four distinct objects (each holds its network's moments).")
         self.f_optimizer.build(self.generator_f.trainable_variables)
@@ -255,7 +255,7 @@ class CycleGANModel(GANModel):
             return
         check_samples(ys, self.sample_shape, self.data_range, where=f"the Y-domain data given to {where}")
         if where == "fit" and not int(keras.ops.convert_to_numpy(self.fixed_ready)):
-            n = self._fixed_count
+            n = self._n_fixed
             pick = np.resize(np.arange(min(len(xs), len(ys))), n)
             self.fixed_x.assign(np.asarray(xs, "float32")[pick])
             self.fixed_y.assign(np.asarray(ys, "float32")[pick])
@@ -274,7 +274,7 @@ class CycleGANModel(GANModel):
             "cycle_weight": self.cycle_weight,
             "identity_weight": self.identity_weight,
             "pool_size": self.pool_size,
-            "fixed_inputs": self._fixed_count,
+            "fixed_inputs": self._n_fixed,
         }
 
     @classmethod

@@ -318,9 +318,6 @@ class GANModel(GANTrainer, keras.Model):
         super().compile(optimizer=g_opt, **kwargs)
         self._build_optimizers()
 
-    def _recipe_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.Adam(learning_rate=self.recipe["learning_rate"], beta_1=self.recipe["beta_1"])
-
     def _optimizer_settings(self, gan_loss) -> dict:
         """Adam settings for ``compile`` without optimizers: the recipe's, unless the chosen loss needs
         its own (``GANLoss.default_optimizer``) and the recipe was made for another loss."""

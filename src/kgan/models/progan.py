@@ -130,25 +130,28 @@ class ProGANModel(GANModel):
             return image
         return ops.average_pool(image, factor, factor, padding="valid")
 
+    def _blend_weights(self):
+        """Per resolution ``k``: ``alpha`` for the current stage, ``1 - alpha`` for the one before, else 0."""
+        stage, alpha = self.schedule()
+        return [
+            ops.cast(ops.equal(stage, float(k)), "float32") * alpha + ops.cast(ops.equal(stage - 1.0, float(k)), "float32") * (1.0 - alpha)
+            for k in range(self.stages)
+        ]
+
     def compose(self, images):
         """The full-size sample from the generator's per-resolution outputs at the current stage."""
-        stage, alpha = self.schedule()
         full = self.resolutions[-1]
         out = 0.0
-        for k, image in enumerate(images):
-            weight = ops.cast(ops.equal(stage, float(k)), "float32") * alpha + ops.cast(ops.equal(stage - 1.0, float(k)), "float32") * (1.0 - alpha)
+        for k, (image, weight) in enumerate(zip(images, self._blend_weights(), strict=True)):
             out = out + weight * self._up(image, full // self.resolutions[k])
         return out
 
     def fade_real(self, x):
         """Real images as D should see them now: at the stage's resolution (blended during a fade), full size."""
-        stage, alpha = self.schedule()
         full = self.resolutions[-1]
         out = 0.0
-        for k, r in enumerate(self.resolutions):
-            at_k = self._up(self._down(x, full // r), full // r)
-            weight = ops.cast(ops.equal(stage, float(k)), "float32") * alpha + ops.cast(ops.equal(stage - 1.0, float(k)), "float32") * (1.0 - alpha)
-            out = out + weight * at_k
+        for r, weight in zip(self.resolutions, self._blend_weights(), strict=True):
+            out = out + weight * self._up(self._down(x, full // r), full // r)
         return out
 
     # === Hooks ===
