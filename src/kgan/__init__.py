@@ -13,6 +13,7 @@ from importlib import metadata as _metadata
 
 from kgan import (
     architectures,
+    augment,
     callbacks,
     datasets,
     errors,
@@ -38,6 +39,7 @@ __all__ = [
     "GANModel",
     "KganError",
     "architectures",
+    "augment",
     "callbacks",
     "datasets",
     "errors",

@@ -1,0 +1,51 @@
+"""Generated fakes for classifier training: a reject class, hard negatives, class-conditional extras.
+
+>>> from kgan import augment
+>>> data = augment.RejectClassDataset(x, y, fakes=[gan], num_classes=10, fake_ratio=0.5)
+>>> classifier.fit(data, epochs=8)                    # K + 1 outputs; argmax == 10: "not a digit"
+
+:func:`harden` trains a baseline and a hardened classifier side by side and reports what each rejects
+(``kgan harden`` on the command line); :func:`measure_augmentation` measures whether class-conditional
+fakes help a classifier trained on scarce data.
+"""
+
+from kgan.augment.checks import (
+    check_classifier,
+    check_labels,
+    class_probabilities,
+    head_kind,
+)
+from kgan.augment.classifier import small_classifier
+from kgan.augment.datasets import ConditionalFakesDataset, RejectClassDataset
+from kgan.augment.harden import (
+    HardeningResult,
+    equal_rate_threshold,
+    harden,
+    stratified_split,
+)
+from kgan.augment.measure import AugmentationGain, measure_augmentation
+from kgan.augment.probes import digit_blends, inverted, uniform_noise
+from kgan.augment.sources import FakePool, FakeSource, GeneratorSnapshots, as_source
+
+__all__ = [
+    "AugmentationGain",
+    "ConditionalFakesDataset",
+    "FakePool",
+    "FakeSource",
+    "GeneratorSnapshots",
+    "HardeningResult",
+    "RejectClassDataset",
+    "as_source",
+    "check_classifier",
+    "check_labels",
+    "class_probabilities",
+    "digit_blends",
+    "equal_rate_threshold",
+    "harden",
+    "head_kind",
+    "inverted",
+    "measure_augmentation",
+    "small_classifier",
+    "stratified_split",
+    "uniform_noise",
+]

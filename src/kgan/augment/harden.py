@@ -1,0 +1,248 @@
+"""Harden a classifier with generated fakes and measure what it rejects, side by side with a baseline.
+
+The procedure :func:`harden` runs (and ``kgan harden`` calls):
+
+1. Split the labelled data into a training part and a held-out part, stratified by class.
+2. Train a **baseline** classifier (``K`` outputs) on the real training part, and a **hardened** one
+   (same architecture with ``K + 1`` outputs, same seed, epochs, batch size, same real examples in the
+   same number of steps) on :class:`~kgan.augment.RejectClassDataset`: every batch also carries fakes
+   labelled ``K``.
+3. Build probe sets that are not real examples: fakes of a *different* generator than the ones used in
+   training, uniform noise, blends of two digits, inverted digits.
+4. The hardened classifier rejects an input when ``argmax == K``; its false-reject rate on the clean
+   held-out data is ``r``. The baseline has no reject class: it rejects an input when its highest class
+   probability is below a threshold ``t``, set so that it too rejects a fraction ``r`` of the clean
+   held-out data. Both are then compared on every probe set at that equal false-reject rate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from kgan.augment.checks import (
+    check_classifier,
+    check_labels,
+    class_probabilities,
+    head_kind,
+)
+from kgan.augment.classifier import small_classifier
+from kgan.augment.datasets import RejectClassDataset
+from kgan.augment.probes import digit_blends, inverted, uniform_noise
+from kgan.augment.sources import as_source
+from kgan.errors import ConfigurationError, DataError
+
+__all__ = ["HardeningResult", "equal_rate_threshold", "harden", "stratified_split"]
+
+
+def stratified_split(y: np.ndarray, held_out: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices ``(train, test)``: ``held_out`` of every class in ``test``, shuffled."""
+    if isinstance(held_out, bool) or not isinstance(held_out, float) or not 0 < held_out < 1:
+        raise ConfigurationError(f"held_out: expected a fraction in (0, 1) such as 0.2, received {held_out!r}.")
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for k in np.unique(y):
+        rows = rng.permutation(np.flatnonzero(y == k))
+        cut = max(1, round(held_out * len(rows)))
+        if cut >= len(rows):
+            raise DataError(f"y: class {k} has {len(rows)} example(s), too few to hold out {held_out:.0%} and train on the rest.")
+        test.append(rows[:cut])
+        train.append(rows[cut:])
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+
+
+def equal_rate_threshold(clean_max_probability: np.ndarray, false_reject_rate: float) -> float:
+    """The threshold ``t`` for which ``max p < t`` rejects a fraction ``false_reject_rate`` of clean data.
+
+    ``t`` is the ``k``-th smallest clean maximum probability with ``k = round(rate * n)``, so exactly
+    ``k`` clean inputs fall below it (fewer when there are ties at ``t``).
+    """
+    values = np.sort(np.asarray(clean_max_probability, dtype=np.float64))
+    k = round(false_reject_rate * len(values))
+    return float(values[min(k, len(values) - 1)]) if k < len(values) else float(np.inf)
+
+
+@dataclasses.dataclass
+class HardeningResult:
+    """What :func:`harden` measured, and the two trained classifiers.
+
+    Attributes:
+        report: JSON-ready dict: ``clean_accuracy`` and ``false_reject_rate`` of both models,
+            ``threshold`` (the baseline's), ``rejection`` (probe set -> ``{"hardened", "baseline"}``
+            fractions), ``settings`` and the sizes used.
+        baseline, hardened: The classifiers (``K`` and ``K + 1`` softmax/logit outputs).
+        probes: Probe set name -> images, for pictures.
+        training_fakes: A sample of the fakes the hardened classifier trained on.
+    """
+
+    report: dict
+    baseline: keras.Model
+    hardened: keras.Model
+    probes: dict[str, np.ndarray]
+    training_fakes: np.ndarray
+
+    def table(self) -> str:
+        """The report as a Markdown table."""
+        r = self.report
+        rows = [
+            "| | baseline | hardened |",
+            "|---|---:|---:|",
+            f"| clean accuracy (held-out real) | {100 * r['clean_accuracy']['baseline']:.1f}% | {100 * r['clean_accuracy']['hardened']:.1f}% |",
+            f"| false rejects (held-out real) | {100 * r['false_reject_rate']['baseline']:.1f}% | {100 * r['false_reject_rate']['hardened']:.1f}% |",
+        ]
+        for name, rates in r["rejection"].items():
+            rows.append(f"| rejects: {name} | {100 * rates['baseline']:.1f}% | {100 * rates['hardened']:.1f}% |")
+        return "\n".join(rows)
+
+    def save(self, out: str | Path) -> dict[str, Path]:
+        """Write ``baseline.keras``, ``hardened.keras``, ``report.json``, ``report.md`` and
+        ``probes.png`` (one row per probe set, the first row the training fakes) into ``out``."""
+        from kgan.runs import save_model_atomically
+        from kgan.visual import save_grid
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {
+            "baseline": save_model_atomically(self.baseline, out / "baseline.keras"),
+            "hardened": save_model_atomically(self.hardened, out / "hardened.keras"),
+        }
+        paths["report.json"] = out / "report.json"
+        paths["report.json"].write_text(json.dumps(self.report, indent=2) + "\n")
+        paths["report.md"] = out / "report.md"
+        paths["report.md"].write_text(self.table() + "\n")
+        if self.training_fakes.ndim == 4:
+            rows = [self.training_fakes[:10]] + [images[:10] for images in self.probes.values()]
+            paths["probes.png"] = save_grid(np.concatenate(rows), out / "probes.png", columns=10)
+        return paths
+
+
+def _fit_settings(classifier: keras.Model, learning_rate: float) -> None:
+    from_logits = head_kind(classifier) == "logits"
+    classifier.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits),
+        metrics=["accuracy"],
+    )
+
+
+def harden(
+    x: np.ndarray,
+    y: np.ndarray,
+    gans: Any,
+    probe_gans: Any,
+    num_classes: int | None = None,
+    build_classifier: Callable[[tuple, int], keras.Model] | None = None,
+    epochs: int = 8,
+    batch_size: int = 64,
+    fake_ratio: float = 0.5,
+    hard_negatives: float = 0.5,
+    held_out: float = 0.2,
+    n_probe: int = 1000,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    verbose: int = 0,
+) -> HardeningResult:
+    """Train a baseline and a hardened classifier side by side and measure what each rejects.
+
+    Args:
+        x: Real images ``(n, H, W, C)`` in ``[-1, 1]``.
+        y: Integer classes ``(n,)`` (or one-hot ``(n, K)``).
+        gans: The generator(s) whose fakes the hardened classifier trains on (what
+            :class:`~kgan.augment.FakeSource` accepts, or a :class:`~kgan.augment.FakePool`).
+        probe_gans: Different generator(s), whose fakes are a probe set (never seen in training).
+        num_classes: ``K``; default ``max(y) + 1``.
+        build_classifier: ``(input_shape, num_outputs) -> keras.Model`` with a softmax or logit head;
+            default :func:`~kgan.augment.small_classifier`. Called once per model, after the same seed.
+        epochs: Passes over the real training part, for both models.
+        batch_size: Real examples per step, for both models (the hardened one's batches carry
+            ``round(fake_ratio * batch_size)`` fakes on top).
+        fake_ratio: Fakes per real example in the hardened model's batches.
+        hard_negatives: Fraction of the fakes chosen as hard negatives (:class:`~kgan.augment.RejectClassDataset`).
+        held_out: Fraction of every class held out for evaluation.
+        n_probe: Images per probe set (noise, fakes, blends); inverted digits use every held-out image.
+        learning_rate: Adam's learning rate for both.
+        seed: Seeds the split, the weights, the shuffling, the fakes and the probes.
+        verbose: ``fit``'s verbosity.
+
+    Returns:
+        :class:`HardeningResult`.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    y_raw = np.asarray(y)
+    if num_classes is None:
+        if y_raw.ndim == 2 and y_raw.shape[1] > 1:
+            num_classes = y_raw.shape[1]
+        else:
+            num_classes = int(np.max(y_raw)) + 1
+    classes, _ = check_labels(y_raw, int(num_classes))
+    if len(classes) != len(x):
+        raise DataError(f"y: {len(classes)} labels for {len(x)} images; give one label per image.")
+    if x.ndim != 4:
+        raise DataError(f"x: expected images (n, H, W, C), received shape {x.shape}.")
+    source, probe_source = as_source(gans), as_source(probe_gans)
+    if tuple(probe_source.sample_shape) != tuple(x.shape[1:]):
+        raise ConfigurationError(f"probe_gans: they make samples of shape {probe_source.sample_shape}, the data has {x.shape[1:]}.")
+    build = build_classifier or (lambda shape, k: small_classifier(shape, k))
+    train_rows, test_rows = stratified_split(classes, held_out, seed)
+    x_train, y_train, x_test, y_test = x[train_rows], classes[train_rows], x[test_rows], classes[test_rows]
+    shape, k = tuple(x.shape[1:]), int(num_classes)
+
+    keras.utils.set_random_seed(seed)
+    baseline = build(shape, k)
+    check_classifier(baseline, shape, k)
+    _fit_settings(baseline, learning_rate)
+    baseline.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=verbose)
+
+    keras.utils.set_random_seed(seed)
+    hardened = build(shape, k + 1)
+    data = RejectClassDataset(
+        x_train, y_train, source, num_classes=k, batch_size=batch_size, fake_ratio=fake_ratio,
+        hard_negatives=hard_negatives, classifier=hardened, seed=seed,
+    )  # fmt: skip
+    _fit_settings(hardened, learning_rate)
+    hardened.fit(data, epochs=epochs, verbose=verbose)
+
+    probe_fakes, _ = probe_source.draw(n_probe, rng=seed + 1)
+    fresh_fakes, _ = source.draw(n_probe, rng=seed + 2)
+    probes = {
+        "fakes, held-out generator": probe_fakes,
+        "uniform noise": uniform_noise(n_probe, shape, seed=seed + 3),
+        "blends of two digits": digit_blends(x_test, y_test, n_probe, seed=seed + 4),
+        "inverted digits": inverted(x_test),
+        "fakes, training generator (fresh draws)": fresh_fakes,
+    }
+    p_base_clean = class_probabilities(baseline, x_test)
+    p_hard_clean = class_probabilities(hardened, x_test)
+    hard_reject_clean = p_hard_clean.argmax(axis=1) == k
+    frr = float(hard_reject_clean.mean())
+    threshold = equal_rate_threshold(p_base_clean.max(axis=1), frr)
+    rejection = {}
+    for name, images in probes.items():
+        p_base, p_hard = class_probabilities(baseline, images), class_probabilities(hardened, images)
+        rejection[name] = {
+            "hardened": float((p_hard.argmax(axis=1) == k).mean()),
+            "baseline": float((p_base.max(axis=1) < threshold).mean()),
+        }
+    report = {
+        "clean_accuracy": {
+            "baseline": float((p_base_clean.argmax(axis=1) == y_test).mean()),
+            "hardened": float((p_hard_clean.argmax(axis=1) == y_test).mean()),
+        },
+        "false_reject_rate": {"hardened": frr, "baseline": float((p_base_clean.max(axis=1) < threshold).mean())},
+        "threshold": threshold,
+        "rejection": rejection,
+        "sizes": {"train": len(x_train), "held_out": len(x_test), "probe": n_probe, "inverted": len(x_test)},
+        "settings": {
+            "epochs": epochs, "batch_size": batch_size, "fake_ratio": fake_ratio, "hard_negatives": hard_negatives,
+            "held_out": held_out, "learning_rate": learning_rate, "seed": seed, "num_classes": k,
+        },
+        "mined_reject_probability": data.mined_reject_probability,
+    }
+    training_fakes, _ = source.draw(10, rng=seed + 5)
+    return HardeningResult(report, baseline, hardened, probes, training_fakes)

@@ -1,0 +1,245 @@
+"""Where fakes come from: trained generators drawn on the fly, a pre-generated pool, or snapshots
+taken during GAN training.
+
+Every source answers one question, ``draw(n, rng) -> (images, labels)``: ``images`` of shape
+``(n, *sample_shape)`` in the generator's range, ``labels`` the classes the samples were generated for
+(``(n,)`` integers) or ``None`` for unconditional generators.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import keras
+import numpy as np
+
+from kgan.errors import ConfigurationError, DataError
+
+__all__ = ["FakePool", "FakeSource", "GeneratorSnapshots", "as_source"]
+
+
+def _rng(rng: Any) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def _balanced_labels(n: int, num_classes: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` class labels, every class as often as possible (counts differ by at most one), shuffled."""
+    return rng.permutation(np.arange(n) % num_classes).astype(np.int64)
+
+
+class _Generator:
+    """One generator behind a single ``draw`` call: a kgan GANModel or a bare Keras model.
+
+    A bare model takes ``z`` ``(batch, latent_dim)`` or, conditional, ``[z, one_hot(y)]`` with
+    ``one_hot(y)`` of shape ``(batch, num_classes)``.
+    """
+
+    def __init__(self, generator: Any, batch_size: int):
+        from kgan.models import CoGANModel, ConditionalGANModel, CycleGANModel, GANModel
+        from kgan.models.loading import load_gan
+
+        if isinstance(generator, (str, os.PathLike)):
+            generator = load_gan(generator)
+        self.batch_size = batch_size
+        self.gan = None
+        self.model = None
+        if isinstance(generator, (CycleGANModel, CoGANModel)):
+            kind = type(generator).__name__
+            raise ConfigurationError(
+                f"generators: a {kind} does not generate one image from a latent vector "
+                f"({'it translates images' if kind == 'CycleGANModel' else 'it generates pairs'}); "
+                "pass a dcgan/cgan/progan GANModel, a saved .keras path of one, or a bare Keras generator."
+            )
+        if isinstance(generator, GANModel):
+            self.gan = generator
+            self.num_classes = generator.num_classes if isinstance(generator, ConditionalGANModel) else None
+            self.sample_shape = tuple(generator.sample_shape)
+        elif isinstance(generator, keras.Model):
+            self.model = generator
+            inputs = generator.inputs
+            if len(inputs) == 1 and len(inputs[0].shape) == 2:
+                self.num_classes = None
+            elif len(inputs) == 2 and all(len(t.shape) == 2 for t in inputs):
+                self.num_classes = int(inputs[1].shape[-1])
+            else:
+                shapes = [tuple(t.shape) for t in inputs]
+                raise ConfigurationError(
+                    f"generators: a bare Keras generator must take z (batch, latent_dim) or [z, one_hot(y)]; "
+                    f"this one takes inputs of shapes {shapes}. Pass its kgan GANModel instead."
+                )
+            if len(generator.outputs) != 1:
+                raise ConfigurationError(
+                    f"generators: a bare Keras generator must have one output; this one has {len(generator.outputs)} "
+                    "(progan's generator outputs every resolution). Pass its kgan GANModel instead."
+                )
+            self.latent_dim = int(inputs[0].shape[-1])
+            self.sample_shape = tuple(generator.outputs[0].shape[1:])
+        else:
+            raise ConfigurationError(
+                "generators: each must be a kgan GANModel, a path to its .keras file, or a Keras model; "
+                f"received {type(generator).__name__}."
+            )
+
+    def draw(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray | None]:
+        labels = None if self.num_classes is None else _balanced_labels(n, self.num_classes, rng)
+        seed = int(rng.integers(0, 2**31 - 1))
+        if self.gan is not None:
+            if labels is None:
+                images = self.gan.generate(n, seed=seed, batch_size=self.batch_size)
+            else:
+                images = self.gan.generate(n, seed=seed, batch_size=self.batch_size, labels=labels)
+            return np.asarray(images, dtype=np.float32), labels
+        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype(np.float32)
+        inputs = z if labels is None else [z, np.eye(self.num_classes, dtype=np.float32)[labels]]
+        images = self.model.predict(inputs, batch_size=self.batch_size, verbose=0)
+        return np.asarray(images, dtype=np.float32), labels
+
+
+class FakeSource:
+    """Fakes generated on demand from one or several generators, shared out equally.
+
+    >>> source = FakeSource([gan_a, "runs/b/model.keras"])       # two generators
+    >>> images, labels = source.draw(1000, rng=0)                 # 500 from each; labels None
+
+    Args:
+        generators: One generator or a sequence of them. Each is a kgan :class:`~kgan.GANModel` (its
+            weight average is used when it keeps one), the path of its ``.keras`` file, or a bare Keras
+            model taking ``z`` or ``[z, one_hot(y)]`` (what :class:`GeneratorSnapshots` keeps).
+            Conditional and unconditional generators cannot be mixed.
+        batch_size: Samples per forward pass.
+    """
+
+    def __init__(self, generators: Any, batch_size: int = 256):
+        items = list(generators) if isinstance(generators, (list, tuple)) else [generators]
+        if not items:
+            raise ConfigurationError("generators: received an empty list; pass at least one generator.")
+        self.generators = [_Generator(g, batch_size) for g in items]
+        shapes = {g.sample_shape for g in self.generators}
+        if len(shapes) > 1:
+            raise ConfigurationError(f"generators: all must produce the same sample shape; received {sorted(shapes)}.")
+        classes = {g.num_classes for g in self.generators}
+        if len(classes) > 1:
+            raise ConfigurationError(
+                f"generators: conditional and unconditional generators (or different class counts) cannot be mixed; "
+                f"received class counts {sorted(classes, key=str)}."
+            )
+        self.sample_shape: tuple[int, ...] = shapes.pop()
+        self.num_classes: int | None = classes.pop()
+
+    def draw(self, n: int, rng: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """``n`` fresh fakes ``(n, *sample_shape)`` and their classes (``None``: unconditional)."""
+        rng = _rng(rng)
+        counts = np.full(len(self.generators), n // len(self.generators))
+        counts[: n % len(self.generators)] += 1
+        parts = [g.draw(int(c), rng) for g, c in zip(self.generators, counts, strict=True) if c > 0]
+        images = np.concatenate([p[0] for p in parts])
+        labels = None if self.num_classes is None else np.concatenate([p[1] for p in parts])
+        order = rng.permutation(n)
+        return images[order], (None if labels is None else labels[order])
+
+
+class FakePool:
+    """Fakes generated once and drawn from many times (faster per epoch, fixed memory).
+
+    >>> pool = FakePool.generate(FakeSource(gan), 20_000, seed=0)
+    >>> pool = FakePool(np.load("fakes.npy"))                     # or any array of fakes
+
+    Args:
+        images: ``(n, *sample_shape)`` fakes.
+        labels: ``(n,)`` integer classes they were generated for, or ``None``.
+        num_classes: Classes of a conditional pool (default: ``labels.max() + 1``).
+    """
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray | None = None, num_classes: int | None = None):
+        images = np.asarray(images, dtype=np.float32)
+        if images.ndim < 2 or len(images) == 0:
+            raise DataError(f"images: a pool needs an array (n, *sample_shape) with n >= 1; received shape {images.shape}.")
+        if labels is not None:
+            labels = np.asarray(labels)
+            if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
+                raise DataError(f"labels: expected integer classes of shape ({len(images)},); received {labels.dtype} {labels.shape}.")
+            if labels.min() < 0:
+                raise DataError(f"labels: classes must be >= 0; received {labels.min()}.")
+            num_classes = int(labels.max()) + 1 if num_classes is None else int(num_classes)
+        self.images, self.labels = images, labels
+        self.sample_shape: tuple[int, ...] = tuple(images.shape[1:])
+        self.num_classes: int | None = None if labels is None else num_classes
+
+    @classmethod
+    def generate(cls, source: FakeSource | Any, n: int, seed: int = 0) -> FakePool:
+        """A pool of ``n`` fakes drawn from ``source`` (a :class:`FakeSource` or what it accepts)."""
+        source = as_source(source)
+        images, labels = source.draw(n, rng=seed)
+        return cls(images, labels, num_classes=source.num_classes)
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def draw(self, n: int, rng: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """``n`` fakes from the pool: without repetition while ``n <= len(pool)``."""
+        rng = _rng(rng)
+        rows = rng.permutation(len(self))[:n] if n <= len(self) else rng.integers(0, len(self), n)
+        return self.images[rows], (None if self.labels is None else self.labels[rows])
+
+
+def as_source(fakes: Any) -> Any:
+    """A fake source from a generator or a list of generators (:class:`FakeSource`); a
+    :class:`FakeSource`, :class:`FakePool` or any object with ``sample_shape``, ``num_classes`` and
+    ``draw(n, rng) -> (images, labels)`` is returned as it is."""
+    if isinstance(fakes, (FakeSource, FakePool)) or all(hasattr(fakes, a) for a in ("draw", "sample_shape", "num_classes")):
+        return fakes
+    return FakeSource(fakes)
+
+
+class GeneratorSnapshots(keras.callbacks.Callback):
+    """Keep a copy of the generator every ``every`` epochs while a GAN trains: fakes of varied quality.
+
+    Early snapshots make crude fakes, late ones convincing fakes; a classifier hardened against all of
+    them meets a wider range of what is "not a real digit" than against the final generator alone.
+
+    >>> snapshots = GeneratorSnapshots(every=2)
+    >>> gan.fit(x, epochs=10, callbacks=[snapshots])
+    >>> source = FakeSource(snapshots.generators)                 # 5 generators
+
+    Args:
+        every: Epochs between snapshots (the last epoch is always kept).
+        keep: Keep at most this many, the newest (``None``: all).
+
+    The copies are bare Keras generators (the weight average when the GAN keeps one), so the GAN's
+    generator must take ``z`` or ``[z, one_hot(y)]``: dcgan, mlp and cgan do; progan's takes stage
+    gates as well, and its snapshots are refused.
+    """
+
+    def __init__(self, every: int = 1, keep: int | None = None):
+        super().__init__()
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ConfigurationError(f"every: expected a positive integer number of epochs, received {every!r}.")
+        if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
+            raise ConfigurationError(f"keep: expected None or a positive integer, received {keep!r}.")
+        self.every, self.keep = every, keep
+        self.generators: list[keras.Model] = []
+        self.epochs: list[int] = []
+
+    def on_train_begin(self, logs=None) -> None:
+        from kgan.models import GANModel, ProGANModel
+
+        if not isinstance(self.model, GANModel) or isinstance(self.model, ProGANModel):
+            raise ConfigurationError(
+                f"GeneratorSnapshots works on a GANModel whose generator takes z or [z, one_hot(y)] (dcgan, mlp, cgan); "
+                f"it was given a {type(self.model).__name__}. For progan, save the model at the epochs you want "
+                "and pass the .keras paths to FakeSource."
+            )
+        _Generator(self.model.sampling_generator, 256)  # refuses generators a snapshot cannot draw from
+        self._epochs = self.params.get("epochs") if self.params else None
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        if (epoch + 1) % self.every and epoch + 1 != self._epochs:
+            return
+        source = self.model.sampling_generator
+        copy = keras.models.clone_model(source)
+        copy.set_weights(source.get_weights())
+        self.generators.append(copy)
+        self.epochs.append(epoch + 1)
+        if self.keep is not None and len(self.generators) > self.keep:
+            del self.generators[0], self.epochs[0]

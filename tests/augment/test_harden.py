@@ -1,0 +1,101 @@
+"""harden(): a baseline and a hardened classifier side by side, the report, and `kgan harden`."""
+
+import json
+
+import numpy as np
+import pytest
+
+import kgan
+from kgan import augment
+from kgan.errors import ConfigurationError
+from tests.cli_helpers import run_cli
+
+
+def bars(n=360, seed=0):
+    """16x16 images of three classes: a horizontal bar, a vertical bar, a diagonal; in [-1, 1]."""
+    rng = np.random.default_rng(seed)
+    x = np.full((n, 16, 16, 1), -1.0, np.float32)
+    y = np.arange(n) % 3
+    for i, k in enumerate(y):
+        p = rng.integers(3, 11)
+        if k == 0:
+            x[i, p : p + 3, 2:14] = 1.0
+        elif k == 1:
+            x[i, 2:14, p : p + 3] = 1.0
+        else:
+            for j in range(2, 14):
+                x[i, j, max(0, j - 2 + p - 6) : j + 1 + p - 6 + 2] = 1.0
+    x += rng.normal(0, 0.1, x.shape).astype(np.float32)
+    return np.clip(x, -1, 1), y
+
+
+@pytest.fixture(scope="module")
+def trained_gans(tmp_path_factory):
+    """Two small dcgans on the bars, different seeds and lengths: the training and the probe generator."""
+    x, _ = bars()
+    paths = []
+    for seed, epochs in ((0, 6), (1, 3)):
+        gan = kgan.architectures.get("dcgan")(input_shape=(16, 16, 1), latent_dim=8, width=8, seed=seed)
+        gan.compile()
+        gan.fit(x, batch_size=32, epochs=epochs, verbose=0)
+        path = tmp_path_factory.mktemp("gans") / f"gan{seed}.keras"
+        gan.save(path)
+        paths.append(path)
+    return paths
+
+
+def test_hardened_classifier_learns_to_reject_fakes_and_noise_and_keeps_clean_accuracy(trained_gans):
+    x, y = bars()
+    result = augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], epochs=4, batch_size=32, n_probe=300, seed=0)
+    r = result.report
+    print(json.dumps(r, indent=1))
+    assert r["clean_accuracy"]["baseline"] >= 0.95 and r["clean_accuracy"]["hardened"] >= 0.95
+    assert r["rejection"]["uniform noise"]["hardened"] >= 0.9
+    assert r["rejection"]["fakes, training generator (fresh draws)"]["hardened"] >= 0.9
+    assert r["rejection"]["fakes, training generator (fresh draws)"]["hardened"] > r["rejection"]["fakes, training generator (fresh draws)"]["baseline"]
+    assert r["false_reject_rate"]["baseline"] == pytest.approx(r["false_reject_rate"]["hardened"], abs=0.02)
+    assert result.baseline.output_shape == (None, 3) and result.hardened.output_shape == (None, 4)
+    assert "| rejects: uniform noise |" in result.table()
+
+
+def test_stratified_split_holds_out_every_class():
+    y = np.repeat(np.arange(4), 10)
+    train, test = augment.stratified_split(y, 0.2, seed=0)
+    assert np.bincount(y[test]).tolist() == [2, 2, 2, 2] and len(set(train) | set(test)) == 40
+    with pytest.raises(ConfigurationError, match="held_out"):
+        augment.stratified_split(y, 1.0)
+
+
+def test_kgan_harden_writes_both_classifiers_and_the_report(trained_gans, tmp_path):
+    x, y = bars(240)
+    data = tmp_path / "bars.npz"
+    np.savez(data, x=x, y=y)
+    out = tmp_path / "harden"
+    args = ["harden", "--dataset", str(data), "--gan", str(trained_gans[0]), "--probe-gan", str(trained_gans[1]), "--out", str(out), "--epochs", "1", "--batch-size", "32"]
+    code, stdout, err = run_cli(args)
+    assert code == 0, err
+    assert "| rejects: fakes, held-out generator |" in stdout and "threshold" in stdout
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["rejection"]) >= {"fakes, held-out generator", "uniform noise", "blends of two digits", "inverted digits"}
+    for name in ("baseline.keras", "hardened.keras", "report.md", "probes.png"):
+        assert (out / name).exists()
+    hardened = kgan.augment.check_classifier  # the saved model loads and has the reject output
+    import keras
+
+    assert keras.models.load_model(out / "hardened.keras").output_shape == (None, 4)
+    assert hardened(keras.models.load_model(out / "baseline.keras"), (16, 16, 1), 3) == "softmax"
+    # the same directory again: refused, the first report kept
+    before = (out / "report.json").read_text()
+    code, _, err = run_cli(args)
+    assert code == 2 and "--overwrite" in err and (out / "report.json").read_text() == before
+
+
+def test_kgan_harden_refuses_bad_input_before_writing(trained_gans, tmp_path):
+    out = tmp_path / "never"
+    code, _, err = run_cli(["harden", "--dataset", "mnist-5k", "--gan", str(trained_gans[0]), "--out", str(out)])
+    assert code == 2 and "(16, 16, 1)" in err and "(28, 28, 1)" in err and not out.exists()
+    np.savez(tmp_path / "unlabelled.npz", x=bars(30)[0])
+    code, _, err = run_cli(["harden", "--dataset", str(tmp_path / "unlabelled.npz"), "--gan", str(trained_gans[0]), "--out", str(out)])
+    assert code == 2 and "needs labels" in err and not out.exists()
+    code, _, err = run_cli(["harden", "--dataset", "mnist-5k", "--gan", str(tmp_path / "nope.keras"), "--out", str(out)])
+    assert code == 2 and "does not exist" in err and not out.exists()
