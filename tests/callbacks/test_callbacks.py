@@ -104,6 +104,37 @@ def test_diagnostics_warns_when_d_wins_and_g_gradient_vanishes(tmp_path):
     assert "D wins outright" in list(csv.DictReader(open(tmp_path / "metrics.csv")))[1]["warnings"]
 
 
+def test_diagnostics_judge_the_first_steps_and_name_the_learning_rates(tmp_path):
+    diag = Diagnostics(tmp_path, plot=False, early_steps=(2,))
+
+    class Fake:
+        g_optimizer = keras.optimizers.Adam(2e-4)
+        d_optimizer = keras.optimizers.Adam(0.05)
+
+    diag.set_model(Fake())
+    diag.on_train_begin()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        diag.on_train_batch_end(0, {"d_acc_real": 1.0, "d_acc_fake": 1.0, "g_loss": 30.0})  # step 1: not judged
+    with pytest.warns(TrainingHealthWarning, match=r"step 2: D separates.*G learning rate 0.0002, D learning rate 0.05"):
+        diag.on_train_batch_end(1, {"d_acc_real": 1.0, "d_acc_fake": 0.995, "g_loss": 30.0})
+    assert diag._judge_early(7, {"d_acc_real": 0.7, "d_acc_fake": 0.6, "g_loss": 14.0, "d_loss": 0.1})[0].startswith("g_loss 14")
+    assert "NaN/Inf in d_loss" in diag._judge_early(8, {"d_loss": float("nan")})[0]
+    assert diag._judge_early(9, {"d_acc_real": 0.8, "d_acc_fake": 0.7, "g_loss": 1.2, "d_loss": 1.1}) == []
+
+
+def test_a_discriminator_learning_rate_that_breaks_training_is_reported_within_25_steps(tmp_path):
+    # Measured on mnist-5k digits: D's Adam at 0.05 sends d_loss to ~10^4 within 10 steps (1e-3: ~1.2).
+    digits = kgan.datasets.load("mnist-5k")[:512]
+    gan = kgan.architectures.get("dcgan")(input_shape=(28, 28, 1), seed=0)
+    gan.compile(d_optimizer=keras.optimizers.Adam(0.05, beta_1=0.5))
+    diag = Diagnostics(tmp_path, plot=False, early_steps=(25,))
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        gan.fit(digits, batch_size=32, epochs=2, verbose=0, callbacks=[diag])
+    assert any(w.startswith("step 25:") and "D learning rate 0.05" in w for w in diag.warnings), diag.warnings
+
+
 def test_nan_stops_training_and_keeps_the_last_good_checkpoint(tiny_images, tmp_path):
     gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
     gan.compile()

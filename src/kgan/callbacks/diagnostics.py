@@ -49,15 +49,27 @@ class Diagnostics(keras.callbacks.Callback):
     - a loss exploded (more than 10 times its median so far, and above 10);
     - NaN or Inf in any value (:class:`StopOnNaN` stops the run).
 
+    Bad settings show within the first steps, long before the first epoch ends, so the same logs
+    are also judged at the global steps in ``early_steps`` (running means of the epoch so far):
+
+    - D separates real from fake almost perfectly (accuracy >= 0.99 on both): G's gradient vanishes;
+    - G's loss above 10 (for BCE: D gives fakes a probability below 5e-5) or D's loss above 10;
+    - NaN or Inf.
+
+    Each warning names the learning rates in use and what usually helps.
+
     Args:
         directory: Where ``metrics.csv`` and ``training.png`` go.
         plot: Redraw ``training.png`` after every epoch (needs matplotlib).
+        early_steps: Global steps at which the running logs are judged (``()``: only per epoch).
     """
 
-    def __init__(self, directory, plot: bool = True):
+    def __init__(self, directory, plot: bool = True, early_steps: tuple[int, ...] = (25, 50, 100, 200)):
         super().__init__()
         self.directory = Path(directory)
         self.plot = plot
+        self.early_steps = frozenset(int(s) for s in early_steps)
+        self._step = 0
         self.rows: list[dict] = []
         self.warnings: list[str] = []
         self._start = 0.0
@@ -81,6 +93,35 @@ class Diagnostics(keras.callbacks.Callback):
         grads = [r["g_grad_norm"] for r in self.rows if isinstance(r.get("g_grad_norm"), float)]
         self._first_g_grad = grads[0] if grads else None
         self._best_diversity = max([r["diversity"] for r in self.rows if isinstance(r.get("diversity"), float)], default=0.0)
+        self._step = int(self.model.g_optimizer.iterations)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self._step in self.early_steps and logs:
+            self._judge_early(self._step, {k: float(v) for k, v in logs.items() if _is_number(v)})
+
+    def _judge_early(self, step: int, logs: dict) -> list[str]:
+        """Warnings from the running logs at global ``step``: settings that fail within the first steps."""
+        found = []
+        bad = [k for k, v in logs.items() if not math.isfinite(v)]
+        rates = _learning_rates(self.model)
+        if bad:
+            found.append(f"NaN/Inf in {', '.join(bad)}: the learning rates ({rates}) are too high, or the data holds NaN pixels.")
+        elif logs.get("d_acc_real", 0) >= 0.99 and logs.get("d_acc_fake", 0) >= 0.99:
+            found.append(
+                f"D separates real from fake almost perfectly (accuracy {logs['d_acc_real']:.2f} real / {logs['d_acc_fake']:.2f} fake), "
+                f"so G's gradient vanishes and it stops learning. With {rates}: lower D's learning rate, use beta_1 = 0.5, "
+                "or add an R1 penalty (loss='bce-r1')."
+            )
+        else:
+            high = [k for k in ("g_loss", "d_loss") if abs(logs.get(k, 0.0)) > 10]
+            if high:
+                values = ", ".join(f"{k} {logs[k]:.3g}" for k in high)
+                found.append(f"{values} after {step} steps: one network overpowers the other. With {rates}: lower the learning rates.")
+        for message in found:
+            warnings.warn(f"step {step}: {message}", TrainingHealthWarning, stacklevel=2)
+        self.warnings.extend(f"step {step}: {m}" for m in found)
+        return found
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
@@ -148,6 +189,16 @@ class Diagnostics(keras.callbacks.Callback):
             writer.writeheader()
             writer.writerows(self.rows)
         os.replace(tmp, self.csv_path)
+
+
+def _learning_rates(model) -> str:
+    """``"G 0.001, D 0.001"``: the generator's and discriminator's current learning rates."""
+    parts = []
+    for name, attr in (("G", "g_optimizer"), ("D", "d_optimizer")):
+        optimizer = getattr(model, attr, None)
+        if optimizer is not None:
+            parts.append(f"{name} learning rate {float(keras.ops.convert_to_numpy(optimizer.learning_rate)):.3g}")
+    return ", ".join(parts) or "these learning rates"
 
 
 def _is_number(value) -> bool:
