@@ -99,3 +99,16 @@ def test_kgan_harden_refuses_bad_input_before_writing(trained_gans, tmp_path):
     assert code == 2 and "needs labels" in err and not out.exists()
     code, _, err = run_cli(["harden", "--dataset", "mnist-5k", "--gan", str(tmp_path / "nope.keras"), "--out", str(out)])
     assert code == 2 and "does not exist" in err and not out.exists()
+
+
+def test_measure_augmentation_trains_both_arms_from_the_same_start():
+    x, y = bars(120)
+    x_test, y_test = bars(60, seed=1)
+    pool = augment.FakePool(x[:30], labels=y[:30])  # "fakes" that are faithful examples of their class
+    gain = augment.measure_augmentation(x[:12], y[:12], x_test, y_test, pool, num_classes=3, epochs=2, batch_size=6, seeds=(0, 1))
+    assert len(gain.real_only) == len(gain.augmented) == 2 and gain.seeds == (0, 1)
+    assert all(0 <= a <= 1 for a in gain.real_only + gain.augmented)
+    assert gain.gain == pytest.approx(np.mean(np.subtract(gain.augmented, gain.real_only)))
+    assert "over 2 seeds" in str(gain)
+    with pytest.raises(ConfigurationError, match="seeds"):
+        augment.measure_augmentation(x, y, x_test, y_test, pool, num_classes=3, seeds=())
