@@ -46,7 +46,10 @@ def trained_gans(tmp_path_factory):
 
 def test_hardened_classifier_learns_to_reject_fakes_and_noise_and_keeps_clean_accuracy(trained_gans):
     x, y = bars()
-    result = augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], epochs=4, batch_size=32, n_probe=300, seed=0)
+    result = augment.harden(
+        x, y, [str(trained_gans[0])], [str(trained_gans[1])], epochs=4, batch_size=32, n_probe=300, seed=0,
+        hard_negatives=0.5, untrained_fakes=False,
+    )  # fmt: skip
     r = result.report
     print(json.dumps(r, indent=1))
     assert r["clean_accuracy"]["baseline"] >= 0.95 and r["clean_accuracy"]["hardened"] >= 0.95
@@ -56,6 +59,21 @@ def test_hardened_classifier_learns_to_reject_fakes_and_noise_and_keeps_clean_ac
     assert r["false_reject_rate"]["baseline"] == pytest.approx(r["false_reject_rate"]["hardened"], abs=0.02)
     assert result.baseline.output_shape == (None, 3) and result.hardened.output_shape == (None, 4)
     assert "| rejects: uniform noise |" in result.table()
+
+
+def test_untrained_fakes_add_a_freshly_initialised_copy_of_each_generator(trained_gans):
+    from kgan.augment.harden import _with_untrained_starts
+
+    from kgan.models.loading import load_gan
+
+    trained = load_gan(trained_gans[0])
+    sources = _with_untrained_starts([trained], seed=0)
+    assert len(sources) == 2 and sources[0] is trained
+    start = sources[1]
+    assert start.output_shape == trained.sampling_generator.output_shape
+    assert not np.allclose(start.get_weights()[0], trained.sampling_generator.get_weights()[0])
+    again = _with_untrained_starts([trained], seed=0)[1]
+    np.testing.assert_array_equal(again.get_weights()[0], start.get_weights()[0])  # same seed, same start
 
 
 def test_stratified_split_holds_out_every_class():

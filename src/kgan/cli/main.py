@@ -10,6 +10,8 @@ import click
 
 __all__ = ["cli", "main"]
 
+BACKENDS = ("tensorflow", "jax", "torch")
+
 
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"Error: {message}", err=True)
@@ -86,7 +88,8 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Extra architecture option, e.g. --option width=32 (repeatable).")
 @click.option("--evaluate-every", default=1, show_default=True, type=click.IntRange(min=0), help="Frechet distance / KID every N epochs (28x28x1 data); 0: off.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet) -> None:
+@click.option("--backend", type=click.Choice(BACKENDS), default=None, help="Keras backend to train on (default: KERAS_BACKEND, else tensorflow).")
+def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet, backend) -> None:
     """Train ARCHITECTURE on a dataset and write a run directory.
 
     OUT gets model.keras (saved every epoch), samples/ (grids from fixed latents), training.gif,
@@ -101,6 +104,7 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
       kgan train cyclegan --dataset mnist-5k --dataset-b mnist-5k-thick --out runs/thick
 
     Run the same command again after a crash and it continues from the last completed epoch.
+    With --backend jax or torch the command runs on that Keras backend (kgan[jax], kgan[torch]).
     """
     from kgan.runs import train
 
@@ -232,16 +236,17 @@ def animate_command(run_dir, fps, max_frames, output) -> None:
 @click.option("--probe-gan", "probe_gans", multiple=True, metavar="MODEL.keras", help="A different generator for the held-out fakes probe. Default: train one (dcgan, seed+1, --probe-epochs) into OUT/probe-gan.")
 @click.option("--probe-epochs", default=3, show_default=True, type=click.IntRange(min=1), help="Epochs of the probe generator kgan trains when --probe-gan is not given.")
 @click.option("--out", required=True, help="Directory for baseline.keras, hardened.keras, report.json, report.md, probes.png.")
-@click.option("--epochs", default=8, show_default=True, type=click.IntRange(min=1), help="Classifier epochs over the real training part (both models).")
+@click.option("--epochs", default=16, show_default=True, type=click.IntRange(min=1), help="Classifier epochs over the real training part (both models).")
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(min=1), help="Real examples per step (both models).")
 @click.option("--fake-ratio", default=0.5, show_default=True, type=click.FloatRange(min=0, max=8, min_open=True), help="Fakes per real example in the hardened model's batches.")
-@click.option("--hard-negatives", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="Fraction of fakes mined as the hardest (0: all random).")
+@click.option("--hard-negatives", default=0.25, show_default=True, type=click.FloatRange(0, 1), help="Fraction of fakes mined as the hardest (0: all random).")
+@click.option("--untrained-fakes/--no-untrained-fakes", default=True, show_default=True, help="Also train on fakes of each generator's untrained start (crude fakes: they teach rejecting noise).")
 @click.option("--held-out", default=0.2, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True), help="Fraction of every class held out for the report.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--overwrite", is_flag=True, help="Allow writing into a directory that already holds files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @click.option("--unsafe", is_flag=True, help="Load model files that carry code. Only for files you trust.")
-def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, held_out, seed, overwrite, as_json, unsafe) -> None:
+def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, untrained_fakes, held_out, seed, overwrite, as_json, unsafe) -> None:
     """Train a baseline classifier and one hardened with GAN fakes (an extra reject class), and
     report clean accuracy and how often each rejects fakes of another generator, noise, blends of two
     digits and inverted digits, at an equal false-reject rate.
@@ -279,7 +284,7 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
     click.echo(f"Training the baseline and the hardened classifier ({epochs} epochs each) ...")
     result = augment.harden(
         x, y, generators, probes, epochs=epochs, batch_size=batch_size, fake_ratio=fake_ratio,
-        hard_negatives=hard_negatives, held_out=held_out, seed=seed,
+        hard_negatives=hard_negatives, held_out=held_out, seed=seed, untrained_fakes=untrained_fakes,
     )  # fmt: skip
     written = result.save(out_dir)
     if as_json:
@@ -307,6 +312,41 @@ def _parse_options(pairs: tuple[str, ...]) -> dict:
     return parsed
 
 
+def _requested_backend(args: list[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == "--backend" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--backend="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _switch_backend(args: list[str], in_process: bool) -> None:
+    """``--backend NAME``: Keras reads its backend once, at import, and importing kgan imported it; so
+    a different backend means running this command again in a fresh process with ``KERAS_BACKEND``."""
+    import importlib.util
+
+    import keras
+
+    from kgan.errors import ConfigurationError
+
+    name = _requested_backend(args)
+    if name is None or name == keras.backend.backend():
+        return
+    if name not in BACKENDS:
+        raise ConfigurationError(f"--backend must be one of {', '.join(BACKENDS)}; received {name!r}.")
+    if importlib.util.find_spec(name) is None:
+        hint = "pip install 'kgan[jax]'" if name == "jax" else "pip install 'kgan[torch]' (CPU-only: pip install torch --index-url https://download.pytorch.org/whl/cpu)"
+        raise ConfigurationError(f"--backend {name}: the {name} package is not installed. {hint}")
+    if in_process:
+        raise ConfigurationError(
+            f"--backend {name}: Keras in this process already runs on {keras.backend.backend()!r}; run the kgan command "
+            f"itself, or set KERAS_BACKEND={name} before Python imports keras."
+        )
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable, "-m", "kgan.cli", *args], {**os.environ, "KERAS_BACKEND": name})
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``kgan`` executable: one-line errors for user mistakes unless --debug."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
@@ -315,6 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
+        _switch_backend(args, in_process=argv is not None)
         cli.main(args=args, prog_name="kgan", standalone_mode=False)
     except click.exceptions.Abort:
         _fail("aborted", 130)
