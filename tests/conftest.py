@@ -6,6 +6,22 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+# The core suite runs on every Keras backend (KERAS_BACKEND=jax / torch pytest); the rest of the suite
+# (CLI, runs, callbacks, metrics, augmentation, resume) is backend-independent code above the model
+# and runs on TensorFlow, kgan's default backend.
+CORE = ("tests/models/", "tests/losses/", "tests/architectures/", "tests/backends/", "tests/test_conformance.py", "tests/test_learning.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    backend = keras.backend.backend()
+    root = str(config.rootpath)
+    for item in items:
+        path = str(item.path)[len(root) + 1 :] if str(item.path).startswith(root) else str(item.path)
+        if path.startswith(CORE):
+            item.add_marker(pytest.mark.core)
+        elif backend != "tensorflow":
+            item.add_marker(pytest.mark.skip(reason=f"TensorFlow suite; on {backend!r} the core suite runs (tests/conftest.py CORE)"))
+
 
 @pytest.fixture
 def tiny_images():

@@ -170,6 +170,10 @@ def _versions() -> dict[str, str]:
         out["tensorflow"] = tf.__version__
     except ImportError:  # pragma: no cover
         pass
+    if out["backend"] in ("jax", "torch"):
+        import importlib
+
+        out[out["backend"]] = importlib.import_module(out["backend"]).__version__
     out["numpy"] = np.__version__
     return out
 

@@ -16,7 +16,7 @@ def invoke(args):
     return run_cli(args)
 
 
-@pytest.mark.parametrize("command", [[], ["list"], ["train"], ["sample"], ["evaluate"], ["animate"]])
+@pytest.mark.parametrize("command", [[], ["list"], ["train"], ["sample"], ["evaluate"], ["animate"], ["harden"]])
 def test_help_has_an_example(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
@@ -213,3 +213,22 @@ def test_kgan_train_runs_every_variant_end_to_end(tmp_path, architecture, extra)
     assert code == 0, err
     for name in ("model.keras", "samples/epoch_0002.png", "training.gif", "metrics.csv", "run.json"):
         assert (out / name).exists(), name
+
+
+def test_backend_option_names_the_choices_and_trains_on_another_backend(tmp_path):
+    import importlib.util
+    import subprocess
+    import sys
+
+    code, _, err = invoke(["train", "mlp", "--backend", "theano", "--out", str(tmp_path / "never")])
+    assert code == 2 and "must be one of tensorflow, jax, torch" in err and not (tmp_path / "never").exists()
+    other = next((b for b in ("jax", "torch") if importlib.util.find_spec(b) is not None), None)
+    if other is None:
+        pytest.skip("neither jax nor torch is installed")
+    code, _, err = invoke(["train", "mlp", "--backend", other, "--out", str(tmp_path / "never")])
+    assert code == 2 and "run the kgan command itself" in err
+    out = tmp_path / "run"
+    args = ["train", "mlp", "--dataset", "ring8", "--epochs", "1", "--batch-size", "500", "--backend", other, "--out", str(out), "--quiet"]
+    run = subprocess.run([sys.executable, "-m", "kgan.cli", *args], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert json.loads((out / "run.json").read_text())["versions"]["backend"] == other

@@ -42,12 +42,22 @@ def test_discriminator_step_leaves_generator_untouched_and_vice_versa(tiny_gan, 
 
 
 def test_fakes_are_detached_in_the_discriminator_step(tiny_gan, tiny_images):
-    """No gradient reaches G through the D step's loss."""
-    real = tf.constant(tiny_images[:8])
+    """No gradient reaches G through the D step's loss (on JAX the step differentiates D's values only)."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        pytest.skip("JAX differentiates a function of D's variables only; tests/backends covers the step")
+    real = keras.ops.convert_to_tensor(tiny_images[:8])
     fake = keras.ops.stop_gradient(tiny_gan.generate_fakes(8, training=True))
-    with tf.GradientTape() as tape:
+    if backend == "tensorflow":
+        with tf.GradientTape() as tape:
+            loss, _ = tiny_gan.compute_discriminator_loss(real, fake)
+        grads = tape.gradient(loss, tiny_gan.generator.trainable_variables)
+    else:
+        import torch
+
         loss, _ = tiny_gan.compute_discriminator_loss(real, fake)
-    grads = tape.gradient(loss, tiny_gan.generator.trainable_variables)
+        params = [v.value for v in tiny_gan.generator.trainable_variables]
+        grads = torch.autograd.grad(loss, params, allow_unused=True)
     assert all(g is None for g in grads)
 
 
@@ -68,6 +78,8 @@ def test_wgan_gp_defaults_to_five_critic_steps_and_logs_penalty(tiny_images):
 
 @pytest.mark.parametrize("jit", [True, False])
 def test_fit_with_and_without_xla(tiny_images, jit):
+    if jit and keras.backend.backend() == "torch":
+        pytest.skip("torch.compile of this step passes but compiles for ~100 s on 2 CPU cores (measured); kept out of the suite")
     gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
     gan.compile(jit_compile=jit)
     assert gan.jit_compile == jit
@@ -222,9 +234,9 @@ def test_ema_update_follows_the_formula(tiny_gan):
     gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, ema_momentum=0.5)
     gan.compile()
     for w in gan.generator.weights:
-        w.assign(keras.ops.ones_like(w))
+        w.assign(np.ones(w.shape, "float32"))
     for w in gan.generator_ema.weights:
-        w.assign(keras.ops.zeros_like(w))
+        w.assign(np.zeros(w.shape, "float32"))
     gan.g_optimizer.iterations.assign(1000)  # past the warm-up: m = 0.5
     gan.update_generator_ema()
     for w in gan.generator_ema.weights:

@@ -140,6 +140,10 @@ class CycleGANModel(GANModel):
         self.f_optimizer.build(self.generator_f.trainable_variables)
         self.dx_optimizer.build(self.discriminator_x.trainable_variables)
 
+    def _optimizers(self) -> list:
+        extra = (getattr(self, "f_optimizer", None), getattr(self, "dx_optimizer", None))
+        return super()._optimizers() + [o for o in extra if o is not None]
+
     def get_compile_config(self) -> dict:
         config = super().get_compile_config()
         if config:

@@ -34,6 +34,7 @@ def translation(x, seed, ratio: float = 0.125):
 
 def cutout(x, seed, ratio: float = 0.5, fill: float = -1.0):
     """Blank a random ``ratio``-sized square in each image (set it to ``fill``, black for ``[-1, 1]``)."""
+    x = ops.convert_to_tensor(x)
     batch = ops.shape(x)[0]
     h, w = x.shape[1], x.shape[2]
     ch, cw = int(h * ratio + 0.5), int(w * ratio + 0.5)
@@ -49,6 +50,7 @@ def cutout(x, seed, ratio: float = 0.5, fill: float = -1.0):
 
 def color(x, seed):
     """Random brightness (+-0.5), saturation (x0..2, colour images) and contrast (x0.5..1.5) per image."""
+    x = ops.convert_to_tensor(x)
     batch = ops.shape(x)[0]
     x = x + keras.random.uniform((batch, 1, 1, 1), -0.5, 0.5, seed=seed)
     if x.shape[-1] > 1:

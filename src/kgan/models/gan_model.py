@@ -310,6 +310,13 @@ class GANModel(GANTrainer, keras.Model):
                 f"augment={','.join(augment)!r} transforms images (batch, H, W, C); this model's samples "
                 f"have shape {self.sample_shape}. Pass augment=None."
             )
+        if keras.backend.backend() == "torch" and kwargs.get("jit_compile") is True and gan_loss.penalty is not None:
+            raise ConfigurationError(
+                "jit_compile=True on the torch backend compiles the step with torch.compile, whose autograd "
+                "does not support the double backward a gradient penalty needs ('torch.compile with "
+                "aot_autograd does not currently support double backward'). Use jit_compile=False (the torch "
+                "default), or the JAX backend, whose compiled steps take gradient penalties."
+            )
         self.gan_loss, self.d_steps = gan_loss, int(d_steps)
         self.shared_generator_pass = bool(shared_generator_pass)
         self.augment = augment
@@ -331,6 +338,11 @@ class GANModel(GANTrainer, keras.Model):
         if recipe_loss is not None and type(recipe_loss) is type(gan_loss):
             return recipe_settings
         return dict(gan_loss.default_optimizer)
+
+    def _optimizers(self) -> list:
+        """Every optimizer the model trains with (none before ``compile``): the state a backend carries
+        from step to step."""
+        return [o for o in (getattr(self, "g_optimizer", None), getattr(self, "d_optimizer", None)) if o is not None]
 
     def _build_optimizers(self) -> None:
         if self.generator.built and not self.g_optimizer.built:
@@ -449,9 +461,11 @@ class GANModel(GANTrainer, keras.Model):
     def compute_penalty(self, real, fake, labels=None, training: bool = True):
         """The loss's gradient penalty at its points; lazily every ``penalty.every`` steps in training."""
         penalty = self.gan_loss.penalty
+        # drawn outside the lazy branch: a branch that changes state (the noise seed) cannot be traced
+        # by every backend (JAX's lax.cond would leak it)
+        points = ops.stop_gradient(ops.convert_to_tensor(penalty.points(real, fake, seed=self.noise_seed)))
 
         def value():
-            points = ops.stop_gradient(penalty.points(real, fake, seed=self.noise_seed))
             grads = self.input_gradients(lambda p: self.discriminate(p, labels, training=training, augment=False), points)
             return penalty(grads)
 

@@ -1,8 +1,8 @@
 """The one place where kgan's training mechanics depend on the Keras backend.
 
 As Keras picks its trainer in ``keras/src/models/model.py``, kgan picks a :class:`GANTrainer` mixin
-here, once, at import. A backend module provides exactly three things to the backend-independent
-:class:`~kgan.GANModel`:
+here, once, at import: ``tensorflow.py``, ``jax.py`` or ``torch.py``. A backend module provides
+exactly three things to the backend-independent :class:`~kgan.GANModel`:
 
 - ``_optimize(loss_fn, variables, optimizer)``: differentiate ``loss_fn() -> (loss, logs)`` with respect
   to ``variables``, apply the update with ``optimizer``, and return ``(logs, global gradient norm)``;
@@ -11,7 +11,9 @@ here, once, at import. A backend module provides exactly three things to the bac
 - ``input_gradients(fn, inputs)``: ``d sum(fn(inputs)) / d inputs`` (for gradient penalties), usable
   inside ``_optimize``'s loss function (double backpropagation).
 
-Everything else (losses, metrics, schedules, callbacks) is written once in ``keras.ops``.
+Everything else (losses, metrics, schedules, callbacks) is written once in ``keras.ops``. JAX also
+needs the step to be a pure function of the model's state; ``jax.py`` runs the same ``train_step(data)``
+inside a ``keras.StatelessScope`` and carries every optimizer's variables in the state.
 """
 
 from __future__ import annotations
@@ -26,15 +28,19 @@ BACKEND = keras.backend.backend()
 
 if BACKEND == "tensorflow":
     from kgan.models.backend.tensorflow import TensorFlowGANTrainer as GANTrainer
+elif BACKEND == "jax":
+    from kgan.models.backend.jax import JAXGANTrainer as GANTrainer
+elif BACKEND == "torch":
+    from kgan.models.backend.torch import TorchGANTrainer as GANTrainer
 else:  # pragma: no cover - exercised only under other KERAS_BACKEND values
 
     class GANTrainer:  # type: ignore[no-redef]
-        """Placeholder that refuses to train on a backend kgan does not implement yet."""
+        """Refuses to train on a backend kgan does not implement (loading and generating still work)."""
 
         def _optimize(self, loss_fn, variables, optimizer):
             raise ConfigurationError(
-                f"kgan's GANModel cannot train on the Keras backend {BACKEND!r} yet: only 'tensorflow' "
-                f"is implemented. Set KERAS_BACKEND=tensorflow before importing keras. Loading, "
+                f"kgan's GANModel cannot train on the Keras backend {BACKEND!r}: kgan trains on 'tensorflow', "
+                f"'jax' and 'torch'. Set KERAS_BACKEND to one of them before importing keras. Loading, "
                 f"generate() and predict() work on any backend."
             )
 
