@@ -129,17 +129,17 @@ def _with_untrained_starts(gans: Any, seed: int) -> list:
     from kgan.models.loading import load_gan
 
     items = list(gans) if isinstance(gans, (list, tuple)) else [gans]
-    out = list(items)
+    models = [load_gan(item) if isinstance(item, (str, os.PathLike)) else item for item in items]  # loaded once
+    starts = []
     keras.utils.set_random_seed(seed + 10_000)
-    for item in items:
-        model = load_gan(item) if isinstance(item, (str, os.PathLike)) else item
+    for model in models:
         if isinstance(model, ProGANModel):  # its generator outputs every resolution: no bare copy
             continue
         if isinstance(model, GANModel):
-            out.append(keras.models.clone_model(model.sampling_generator))
+            starts.append(keras.models.clone_model(model.sampling_generator))
         elif isinstance(model, keras.Model):
-            out.append(keras.models.clone_model(model))
-    return out
+            starts.append(keras.models.clone_model(model))
+    return models + starts
 
 
 def _fit_settings(classifier: keras.Model, learning_rate: float) -> None:
