@@ -44,10 +44,10 @@ def worker(budget: float, chunk: int, n_eval: int, seed: int) -> None:
     extractor = mnist_feature_extractor()
     rng = np.random.default_rng(seed)
     real_features = extractor.features(x[rng.permutation(len(x))[:n_eval]])
-    z_eval = rng.standard_normal((n_eval, 64)).astype("float32")
     keras.utils.set_random_seed(seed)
     gan = kgan.architectures.get("dcgan")(input_shape=(28, 28, 1), seed=seed)
     gan.compile()
+    z_eval = rng.standard_normal((n_eval, gan.latent_dim)).astype("float32")
     batch = gan.recipe["batch_size"]
     seconds, steps, chunks = 0.0, 0, 0
     while seconds < budget:
