@@ -38,3 +38,13 @@ def tiny_gan():
     gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
     gan.compile()
     return gan
+
+
+@pytest.fixture
+def tiny_cgan():
+    """A small conditional GAN (3 classes) for 8x8x1 images, compiled with the default recipe."""
+    import kgan
+
+    gan = kgan.architectures.get("cgan")(input_shape=(8, 8, 1), num_classes=3, latent_dim=4, width=4, seed=0)
+    gan.compile()
+    return gan

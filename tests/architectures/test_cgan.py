@@ -9,13 +9,6 @@ from kgan.errors import ConfigurationError, DataError
 from kgan.models import ConditionalGANModel
 
 
-@pytest.fixture
-def tiny_cgan():
-    gan = kgan.architectures.get("cgan")(input_shape=(8, 8, 1), num_classes=3, latent_dim=4, width=4, seed=0)
-    gan.compile()
-    return gan
-
-
 def tiny_labelled(n=24):
     rng = np.random.default_rng(0)
     return rng.uniform(-1, 1, (n, 8, 8, 1)).astype("float32"), np.arange(n) % 3

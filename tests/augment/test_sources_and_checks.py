@@ -9,13 +9,6 @@ from kgan import augment
 from kgan.errors import ConfigurationError, DataError
 
 
-@pytest.fixture
-def tiny_cgan():
-    gan = kgan.architectures.get("cgan")(input_shape=(8, 8, 1), num_classes=3, latent_dim=4, width=4, seed=0)
-    gan.compile()
-    return gan
-
-
 def test_fake_source_shares_draws_between_generators_and_repeats_with_a_seed(tiny_gan):
     other = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=1)
     source = augment.FakeSource([tiny_gan, other])

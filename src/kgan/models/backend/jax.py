@@ -139,28 +139,24 @@ class JAXGANTrainer:
 
     # --- the compiled steps ---
 
-    def make_train_function(self, force=False):
-        if self.train_function is not None and not force:
-            return self.train_function
+    def _stateless_function(self, step, training: bool):
+        """Keras' iterator step around ``step(data)`` run statelessly, ``jax.jit``-compiled unless eager."""
 
         def one_step(state, data):
-            return self._stateless(self.train_step, state, data, training=True)
+            return self._stateless(step, state, data, training=training)
 
         if not self.run_eagerly and self.jit_compile:
             one_step = jax.jit(one_step, donate_argnums=0)
-        self.train_function = self._make_function(one_step)
+        return self._make_function(one_step)
+
+    def make_train_function(self, force=False):
+        if self.train_function is None or force:
+            self.train_function = self._stateless_function(self.train_step, training=True)
         return self.train_function
 
     def make_test_function(self, force=False):
-        if self.test_function is not None and not force:
-            return self.test_function
-
-        def one_step(state, data):
-            return self._stateless(self.test_step, state, data, training=False)
-
-        if not self.run_eagerly and self.jit_compile:
-            one_step = jax.jit(one_step, donate_argnums=0)
-        self.test_function = self._make_function(one_step)
+        if self.test_function is None or force:
+            self.test_function = self._stateless_function(self.test_step, training=False)
         return self.test_function
 
     # --- gradients ---
