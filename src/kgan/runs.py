@@ -12,16 +12,24 @@ loss and the default recipe, trains it with ``fit`` and writes the run directory
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kgan.errors import ConfigurationError, DataError, RunDirectoryError, TrainingStopped
+from kgan.errors import (
+    ConfigurationError,
+    DataError,
+    RunDirectoryError,
+    TrainingStopped,
+)
 
 __all__ = ["train", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE", "SAMPLES_DIR", "ANIMATION_FILE"]
 
@@ -196,6 +204,7 @@ def train(
     eval_samples: int = 2000,
     resume: bool | None = None,
     dataset_b: str | None = None,
+    devices: int | None = None,
 ):
     """Train a registered architecture on a dataset and write the run directory.
 
@@ -222,6 +231,11 @@ def train(
             continue it from its last completed epoch (model, both optimizers, EMA, noise state,
             fixed latents, metrics.csv and sample grids); ``True``: require such a run; ``False``:
             never resume (an existing run is refused unless ``overwrite``).
+        devices: Train data-parallel on this many devices of this machine with the backend's own
+            engine (:func:`kgan.distribute.data_parallel`; with ``TF_CONFIG`` set, on every worker of
+            a multi-worker cluster). ``batch_size`` stays the global batch, so the run computes what
+            one device would and can be resumed on a different number of devices. Only the chief
+            worker writes ``out``; the others write to a temporary directory they delete.
 
     Raises:
         kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
@@ -229,10 +243,14 @@ def train(
     Returns:
         The trained :class:`~kgan.GANModel`.
     """
-    import keras
-
     from kgan import architectures, datasets, losses
 
+    # first: devices can only be made before the backend runs anything
+    parallel = None
+    if devices is not None:
+        from kgan.distribute import data_parallel
+
+        parallel = data_parallel(devices)
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if name == "batch_size" and value is None:
             continue
@@ -271,6 +289,21 @@ def train(
         options.setdefault("seed", seed)
     if latent_dim is not None:
         options["latent_dim"] = latent_dim
+    with parallel.scope() if parallel is not None else contextlib.nullcontext():
+        return _build_and_fit(
+            build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel,
+            record_options={"architecture": architecture, "dataset": str(dataset), "dataset_b": dataset_b, "loss": loss},
+            verbose=verbose, evaluate_every=evaluate_every, eval_samples=eval_samples, callbacks=callbacks,
+        )
+
+
+def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel, record_options, verbose, evaluate_every, eval_samples, callbacks):
+    """:func:`train` after its checks, inside the data-parallel scope when there is one."""
+    import keras
+
+    from kgan import losses
+
+    architecture, dataset, dataset_b, loss = (record_options[k] for k in ("architecture", "dataset", "dataset_b", "loss"))
     keras.utils.set_random_seed(seed)
     try:
         gan = build(input_shape=tuple(x.shape[1:]), **options)
@@ -304,13 +337,38 @@ def train(
         "data": {"samples": int(x.shape[0]), "sample_shape": list(x.shape[1:])},
         "versions": _versions(),
     }
-    run_dir, previous = _claim_run_directory(out, record, overwrite, resume)
+    if parallel is not None:
+        record["distribution"] = parallel.describe()
+    chief = parallel is None or parallel.is_chief
+    if chief:
+        run_dir, previous = _claim_run_directory(out, record, overwrite, resume)
+        model_to_resume = run_dir / MODEL_FILE
+    else:
+        # another worker: the same steps (collective operations need every worker), files elsewhere;
+        # it resumes from the chief's model, so all workers start from the same weights
+        shared = Path(out)
+        previous = _read_record(shared) if shared.is_dir() and not overwrite and resume is not False else None
+        if previous is not None and previous.get("options") != record["options"]:
+            previous = None
+        model_to_resume = shared / MODEL_FILE
+        run_dir = Path(tempfile.mkdtemp(prefix=f"kgan-worker{parallel.worker}-"))
+    try:
+        return _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks)
+    finally:
+        if not chief:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks):
+    """Resume if asked, fit with the run's callbacks, and finish the run record."""
+    import keras
+
     initial_epoch = 0
-    if previous is not None and (run_dir / MODEL_FILE).exists():
+    if previous is not None and model_to_resume.exists():
         from kgan.models.loading import load_gan
 
-        gan = load_gan(run_dir / MODEL_FILE)
-        initial_epoch = min(int(gan.completed_epochs), epochs)
+        gan = load_gan(model_to_resume)
+        initial_epoch = min(int(keras.ops.convert_to_numpy(gan.completed_epochs)), epochs)
         record["resumed_from_epoch"] = initial_epoch
     record["status"] = "running"
     record["wall_time_s"] = float((previous or {}).get("wall_time_s", 0.0))

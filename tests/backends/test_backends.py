@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import kgan
+from kgan.errors import ConfigurationError
 from kgan.models.backend import BACKEND, GANTrainer
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -109,3 +110,15 @@ def test_a_keras_file_moves_between_backends_with_the_same_outputs(tiny_images, 
         back = keras.models.load_model(target)  # and back again, saved by the other backend
         np.testing.assert_allclose(np.asarray(back.predict(z, verbose=0)), here, atol=1e-5, err_msg=f"{backend} -> tensorflow")
         assert int(back.g_optimizer.iterations) == int(gan.g_optimizer.iterations)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch refuses data parallelism")
+def test_pytorch_refuses_data_parallelism_and_names_the_backends_that_have_it(tiny_gan, tiny_images):
+    with pytest.raises(ConfigurationError, match="KERAS_BACKEND=tensorflow or jax"):
+        kgan.distribute.data_parallel(2)
+    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=["cpu:0"]))
+    try:
+        with pytest.raises(ConfigurationError, match="keras.distribution.DataParallel"):
+            tiny_gan.fit(tiny_images, batch_size=16, epochs=1, verbose=0)
+    finally:
+        keras.distribution.set_distribution(None)

@@ -12,6 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from kgan.callbacks._steps import generator_steps
 from kgan.callbacks.samples import fixed_samples
 
 __all__ = ["Diagnostics", "TrainingHealthWarning", "sample_diversity", "plot_training"]
@@ -93,7 +94,7 @@ class Diagnostics(keras.callbacks.Callback):
         grads = [r["g_grad_norm"] for r in self.rows if isinstance(r.get("g_grad_norm"), float)]
         self._first_g_grad = grads[0] if grads else None
         self._best_diversity = max([r["diversity"] for r in self.rows if isinstance(r.get("diversity"), float)], default=0.0)
-        self._step = int(self.model.g_optimizer.iterations)
+        self._step = generator_steps(self.model)
 
     def on_train_batch_end(self, batch, logs=None):
         self._step += 1
@@ -125,13 +126,13 @@ class Diagnostics(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
-        self._steps_at_start = int(self.model.g_optimizer.iterations)
+        self._steps_at_start = generator_steps(self.model)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})
         seconds = time.perf_counter() - self._start - float(logs.get("eval_seconds", 0.0))
-        steps = int(self.model.g_optimizer.iterations) - self._steps_at_start
-        row = {"epoch": epoch + 1, "step": int(self.model.g_optimizer.iterations)}
+        steps = generator_steps(self.model) - self._steps_at_start
+        row = {"epoch": epoch + 1, "step": generator_steps(self.model)}
         row.update({k: float(v) for k, v in logs.items() if _is_number(v)})
         if "d_loss" in row and "g_loss" in row and row["g_loss"] != 0:
             row["loss_ratio"] = row["d_loss"] / row["g_loss"]

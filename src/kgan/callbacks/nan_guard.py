@@ -6,6 +6,8 @@ import math
 
 import keras
 
+from kgan.callbacks._steps import generator_steps
+
 __all__ = ["StopOnNaN", "first_non_finite"]
 
 _CAUSES = (
@@ -48,7 +50,7 @@ class StopOnNaN(keras.callbacks.Callback):
         if bad is None:
             return
         key, number = bad
-        step = int(self.model.g_optimizer.iterations)
+        step = generator_steps(self.model)
         self.message = (
             f"Training stopped at step {step} (epoch {self._epoch + 1}, batch {batch + 1}): "
             f"{key} is {number}. {_CAUSES} The last good checkpoint was kept."

@@ -8,6 +8,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from kgan.callbacks._steps import generator_steps
 from kgan.visual.grid import make_grid, save_grid
 
 __all__ = ["SampleGrid", "fixed_samples"]
@@ -75,7 +76,7 @@ class SampleGrid(keras.callbacks.Callback):
         self._writer.flush()
 
     def on_train_begin(self, logs=None):
-        self._step = int(self.model.g_optimizer.iterations)
+        self._step = generator_steps(self.model)
         if self.every_steps is None and not (self.directory / "epoch_0000.png").exists() and self._step == 0:
             self._write("epoch_0000.png", 0)
         elif self.every_steps is not None and self._step == 0:

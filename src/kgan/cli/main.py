@@ -89,7 +89,8 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--evaluate-every", default=1, show_default=True, type=click.IntRange(min=0), help="Frechet distance / KID every N epochs (28x28x1 data); 0: off.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None, help="Keras backend to train on (default: KERAS_BACKEND, else tensorflow).")
-def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet, backend) -> None:
+@click.option("--devices", default=None, type=click.IntRange(min=1), help="Train data-parallel on N devices of this machine (GPUs, else N CPU devices): tf.distribute.MirroredStrategy on TensorFlow, keras.distribution.DataParallel on JAX; with TF_CONFIG set, on every worker. --batch-size stays the global batch.")
+def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet, backend, devices) -> None:
     """Train ARCHITECTURE on a dataset and write a run directory.
 
     OUT gets model.keras (saved every epoch), samples/ (grids from fixed latents), training.gif,
@@ -105,6 +106,9 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
 
     Run the same command again after a crash and it continues from the last completed epoch.
     With --backend jax or torch the command runs on that Keras backend (kgan[jax], kgan[torch]).
+    With --devices N it trains on N devices; a run can be resumed with a different N. Several
+    machines: set TF_CONFIG on each and run the same command on all (docs/distributed.md); only the
+    chief writes OUT.
     """
     from kgan.runs import train
 
@@ -126,6 +130,7 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
         verbose=0 if quiet else "auto",
         evaluate_every=evaluate_every,
         resume=resume,
+        devices=devices,
     )
     click.echo(f"Saved {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters) and the run files in {out}.")
 

@@ -115,14 +115,14 @@ class ConditionalGANModel(GANModel):
         """``G(z, y)`` for fresh ``z``; ``labels=None`` draws labels uniformly."""
         z = self.sample_latents(batch_size)
         if labels is None:
-            labels = keras.random.randint((batch_size,), 0, self.num_classes, seed=self.noise_seed)
+            labels = self.replica_draw(lambda m: keras.random.randint((m,), 0, self.num_classes, seed=self.noise_seed), batch_size)
         return self.generator([z, self.one_hot(labels)], training=training)
 
     def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
         if labels is None:
             raise ConfigurationError("A conditional discriminator needs the labels of the samples it judges.")
         if augment and training and self.augment:
-            samples = diff_augment(samples, self.augment, self.noise_seed)
+            samples = self.on_global_batch(lambda s: diff_augment(s, self.augment, self.noise_seed), samples)
         return self.discriminator([samples, self.one_hot(labels)], training=training)
 
     def call(self, inputs, training: bool = False):

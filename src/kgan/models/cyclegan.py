@@ -216,8 +216,14 @@ class CycleGANModel(GANModel):
         fake_x = ops.stop_gradient(g_logs.pop("_fake_x"))
         fake_y = ops.stop_gradient(g_logs.pop("_fake_y"))
         if self.pool_size:
-            fake_x = replay_mix(self.pool_x, self.pool_x_count, fake_x, 0.5, self.noise_seed)
-            fake_y = replay_mix(self.pool_y, self.pool_y_count, fake_y, 0.5, self.noise_seed)
+            fake_x, fake_y = self.on_global_batch(
+                lambda fx, fy: (
+                    replay_mix(self.pool_x, self.pool_x_count, fx, 0.5, self.noise_seed),
+                    replay_mix(self.pool_y, self.pool_y_count, fy, 0.5, self.noise_seed),
+                ),
+                fake_x,
+                fake_y,
+            )
 
         def discriminator_losses():
             real_y_logits = self.discriminate(y, training=True)

@@ -376,9 +376,18 @@ class GANModel(GANTrainer, keras.Model):
 
     # === Sampling ===
 
+    @property
+    def generator_steps(self) -> int:
+        """Generator updates so far (``g_optimizer.iterations`` as a Python int, on every backend and
+        under ``tf.distribute``, whose replicated variables ``int()`` cannot read)."""
+        return int(keras.ops.convert_to_numpy(self.g_optimizer.iterations))
+
     def sample_latents(self, n, seed: Any = None):
-        """``z ~ N(0, I)`` of shape ``(n, latent_dim)``. ``seed=None`` uses the training noise state."""
-        return keras.random.normal((n, self.latent_dim), seed=self.noise_seed if seed is None else seed)
+        """``z ~ N(0, I)`` of shape ``(n, latent_dim)``. ``seed=None`` uses the training noise state
+        (under data parallelism, each replica's share of one draw for the global batch)."""
+        if seed is not None:
+            return keras.random.normal((n, self.latent_dim), seed=seed)
+        return self.replica_draw(lambda m: keras.random.normal((m, self.latent_dim), seed=self.noise_seed), n)
 
     def generate_fakes(self, batch_size, labels=None, training: bool = False):
         """``G(z)`` for a fresh ``z``; the hook conditional models override to use ``labels``."""
@@ -428,7 +437,7 @@ class GANModel(GANTrainer, keras.Model):
         The hook conditional models override to show D the labels too.
         """
         if augment and training and self.augment:
-            samples = diff_augment(samples, self.augment, self.noise_seed)
+            samples = self.on_global_batch(lambda s: diff_augment(s, self.augment, self.noise_seed), samples)
         return self.discriminator(samples, training=training)
 
     def compute_discriminator_loss(self, real, fake, labels=None, training: bool = True):
@@ -463,7 +472,8 @@ class GANModel(GANTrainer, keras.Model):
         penalty = self.gan_loss.penalty
         # drawn outside the lazy branch: a branch that changes state (the noise seed) cannot be traced
         # by every backend (JAX's lax.cond would leak it)
-        points = ops.stop_gradient(ops.convert_to_tensor(penalty.points(real, fake, seed=self.noise_seed)))
+        points = self.on_global_batch(lambda r, f: penalty.points(r, f, seed=self.noise_seed), real, ops.stop_gradient(fake))
+        points = ops.stop_gradient(ops.convert_to_tensor(points))
 
         def value():
             grads = self.input_gradients(lambda p: self.discriminate(p, labels, training=training, augment=False), points)
@@ -509,7 +519,9 @@ class GANModel(GANTrainer, keras.Model):
         buffer (once it holds any); then the fresh fakes overwrite the oldest entries of the ring
         buffer. Conditional models, whose fakes carry labels, should not use it.
         """
-        return replay_mix(self.replay_buffer, self.replay_count, fake, self.replay_fraction, self.noise_seed)
+        return self.on_global_batch(
+            lambda f: replay_mix(self.replay_buffer, self.replay_count, f, self.replay_fraction, self.noise_seed), fake
+        )
 
     def generator_step(self, real, labels=None) -> dict:
         """One generator update; only G's variables change. Returns logs."""
@@ -610,6 +622,7 @@ class GANModel(GANTrainer, keras.Model):
         knows where it stopped); the counter is updated before any user callback sees the epoch end.
         """
         self._check_data(x, y, "fit")
+        self.check_distribution()
         if len(args) >= 4:  # fit(x, y, batch_size, epochs, verbose, callbacks, ...) positionally
             raise ConfigurationError("Pass fit's arguments after y by keyword (epochs=..., callbacks=...).")
         kwargs["callbacks"] = [_EpochCounter(), *list(kwargs.get("callbacks") or [])]

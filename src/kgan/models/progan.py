@@ -176,7 +176,7 @@ class ProGANModel(GANModel):
     def train_step(self, data):
         logs = super().train_step(data)
         x, _ = super().unpack_batch(data)
-        self.images_seen.assign(self.images_seen + ops.cast(ops.shape(x)[0], "int64"))
+        self.images_seen.assign(self.images_seen + ops.cast(self.global_batch_size(ops.shape(x)[0]), "int64"))
         stage, alpha = self.schedule()
         # progress shows in the logs (averaged over the epoch by Keras' progress bar, exact in the last step)
         return {**logs, "stage": stage, "alpha": alpha}

@@ -9,7 +9,11 @@ exactly three things to the backend-independent :class:`~kgan.GANModel`:
 - ``_optimize_pair(loss_fn, (variables_1, optimizer_1), (variables_2, optimizer_2))``: two updates from
   one forward pass (``shared_generator_pass``);
 - ``input_gradients(fn, inputs)``: ``d sum(fn(inputs)) / d inputs`` (for gradient penalties), usable
-  inside ``_optimize``'s loss function (double backpropagation).
+  inside ``_optimize``'s loss function (double backpropagation);
+- replica hooks for data parallelism: ``replica_draw(draw, n)``, ``on_global_batch(fn, *tensors)`` and
+  ``global_batch_size(n)``. They are identities where a step sees the global batch (``single.py``:
+  JAX, also under ``keras.distribution``, and PyTorch); ``tensorflow.py`` implements them for
+  ``tf.distribute``, which runs one copy of the step per replica.
 
 Everything else (losses, metrics, schedules, callbacks) is written once in ``keras.ops``. JAX also
 needs the step to be a pure function of the model's state; ``jax.py`` runs the same ``train_step(data)``
@@ -34,7 +38,9 @@ elif BACKEND == "torch":
     from kgan.models.backend.torch import TorchGANTrainer as GANTrainer
 else:  # pragma: no cover - exercised only under other KERAS_BACKEND values
 
-    class GANTrainer:  # type: ignore[no-redef]
+    from kgan.models.backend.single import GlobalBatchTrainer
+
+    class GANTrainer(GlobalBatchTrainer):  # type: ignore[no-redef]
         """Refuses to train on a backend kgan does not implement (loading and generating still work)."""
 
         def _optimize(self, loss_fn, variables, optimizer):

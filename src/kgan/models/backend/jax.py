@@ -17,6 +17,11 @@ Two things differ from Keras' own JAX trainer, both here:
 - ``_optimize`` differentiates a loss with respect to some variables only: ``jax.value_and_grad`` of a
   pure function of their values (all other variables read from the scope, their updates carried out
   as auxiliary outputs), then ``optimizer.stateless_apply``.
+
+Under ``keras.distribution.DataParallel`` the variables are replicated over the device mesh and each
+batch is sharded along it; the step is still one program over the global batch (XLA inserts the
+reductions), so losses, batch-norm statistics, random draws and gradient penalties are exactly those
+of one device, and the state returned keeps the variables' shardings.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from keras.src.backend.common.stateless_scope import (
     in_stateless_scope,
 )
 
+from kgan.models.backend.single import GlobalBatchTrainer
+
 __all__ = ["JAXGANTrainer"]
 
 
@@ -36,7 +43,7 @@ def _global_norm(grads) -> jax.Array:
     return jnp.sqrt(sum(jnp.sum(jnp.square(g.astype("float32"))) for g in grads if g is not None))
 
 
-class JAXGANTrainer:
+class JAXGANTrainer(GlobalBatchTrainer):
     """Mixin giving :class:`~kgan.GANModel` its JAX training and evaluation steps."""
 
     # --- the state: every variable a step may read or write, in a fixed order ---
@@ -129,13 +136,9 @@ class JAXGANTrainer:
                     ref.assign(value)
         self._jax_state_synced = True
 
-    def _get_state_sharding_spec(self):
-        from kgan.errors import ConfigurationError
-
-        raise ConfigurationError(
-            "kgan's GANModel does not train under keras.distribution on JAX yet; train on one device, or use "
-            "the TensorFlow backend with tf.distribute."
-        )
+    def _get_state_sharding_spec(self, training: bool = True):
+        """The shardings of the state's groups (under ``keras.distribution``), as the step returns them."""
+        return tuple([v.value.sharding for v in group] for group in self._jax_state_groups(training))
 
     # --- the compiled steps ---
 
@@ -146,7 +149,12 @@ class JAXGANTrainer:
             return self._stateless(step, state, data, training=training)
 
         if not self.run_eagerly and self.jit_compile:
-            one_step = jax.jit(one_step, donate_argnums=0)
+            # under keras.distribution (DataParallel: replicated variables, batch-sharded data) the new
+            # state keeps the variables' shardings; the step itself is the same global-batch program
+            out_shardings = None
+            if keras.distribution.distribution() is not None:
+                out_shardings = (None, self._get_state_sharding_spec(training))
+            one_step = jax.jit(one_step, donate_argnums=0, out_shardings=out_shardings)
         return self._make_function(one_step)
 
     def make_train_function(self, force=False):

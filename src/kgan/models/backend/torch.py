@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import torch
 
+from kgan.models.backend.single import GlobalBatchTrainer
+
 __all__ = ["TorchGANTrainer"]
 
 
@@ -29,8 +31,22 @@ def _global_norm(grads) -> torch.Tensor:
     return torch.sqrt(sum(torch.sum(torch.square(g.float())) for g in grads))
 
 
-class TorchGANTrainer:
+class TorchGANTrainer(GlobalBatchTrainer):
     """Mixin giving :class:`~kgan.GANModel` its PyTorch gradient steps."""
+
+    def check_distribution(self) -> None:
+        """Refuse ``keras.distribution`` before ``fit``: Keras implements it for JAX only."""
+        import keras
+
+        from kgan.errors import ConfigurationError
+
+        if keras.distribution.distribution() is not None:
+            raise ConfigurationError(
+                "keras.distribution is set, but kgan trains on one device on the PyTorch backend (Keras "
+                "implements keras.distribution for JAX). For data parallelism use KERAS_BACKEND=jax with "
+                "keras.distribution.DataParallel, or KERAS_BACKEND=tensorflow with tf.distribute.MirroredStrategy "
+                "(kgan train --devices N picks the backend's own engine)."
+            )
 
     def _optimize(self, loss_fn, variables, optimizer):
         """One update of ``variables``: ``grads = d loss_fn()[0] / d variables``, then ``optimizer``.
