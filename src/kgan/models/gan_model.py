@@ -472,7 +472,8 @@ class GANModel(GANTrainer, keras.Model):
         penalty = self.gan_loss.penalty
         # drawn outside the lazy branch: a branch that changes state (the noise seed) cannot be traced
         # by every backend (JAX's lax.cond would leak it)
-        points = self.on_global_batch(lambda r, f: penalty.points(r, f, seed=self.noise_seed), real, ops.stop_gradient(fake))
+        real, fake = ops.convert_to_tensor(real), ops.stop_gradient(ops.convert_to_tensor(fake))
+        points = self.on_global_batch(lambda r, f: penalty.points(r, f, seed=self.noise_seed), real, fake)
         points = ops.stop_gradient(ops.convert_to_tensor(points))
 
         def value():
