@@ -18,24 +18,26 @@ import numpy as np  # noqa: E402
 import kgan  # noqa: E402
 
 parallel = kgan.distribute.data_parallel(N)  # first: makes the devices
-CONFIGS = {  # together: latents, batch norm, both update paths, replay memory, penalty points, augmentation
-    "dcgan (batch norm) + shared pass + replay": ({"shared_generator_pass": True}, {"replay_size": 32}),
-    "wgan-gp (5 critic steps) + augment": ({"loss": "wgan-gp", "augment": "translation,cutout,color"}, {}),
+CONFIGS = {  # together: latents, batch norm, both update paths, replay memory, penalty points, augmentation, a schedule
+    "dcgan (batch norm) + shared pass + replay": ("dcgan", {"shared_generator_pass": True}, {"replay_size": 32, "width": 4}),
+    "wgan-gp (5 critic steps) + augment": ("dcgan", {"loss": "wgan-gp", "augment": "translation,cutout,color"}, {"width": 4}),
+    "progan (growth schedule over 3 phases)": ("progan", {}, {"width": 2, "phase_images": 32}),
 }
 x = np.random.default_rng(0).uniform(-1, 1, size=(48, 8, 8, 1)).astype("float32")
 
 
-def trained(compile_kw, model_kw, parallel):
-    """``(weights, last logs, samples, replica disagreement, steps)`` after 6 steps, as numpy."""
+def trained(architecture, compile_kw, model_kw, parallel):
+    """``(weights, last logs, samples, replica disagreement, steps, images seen)`` after 6 steps."""
     if keras.backend.backend() == "jax":  # the one-device reference runs without the distribution
         keras.distribution.set_distribution(None if parallel is None else parallel.strategy)
     with contextlib.nullcontext() if parallel is None else parallel.scope():
         keras.utils.set_random_seed(0)
-        gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, **model_kw)
+        gan = kgan.architectures.get(architecture)(input_shape=(8, 8, 1), latent_dim=4, seed=0, **model_kw)
         gan.compile(**compile_kw)
         history = gan.fit(x, batch_size=16, epochs=2, shuffle=False, verbose=0).history
         weights = [keras.ops.convert_to_numpy(w) for w in gan.weights]
-        return weights, {k: v[-1] for k, v in history.items()}, gan.generate(8, seed=1), replicas_disagree(gan), gan.generator_steps
+        seen = int(keras.ops.convert_to_numpy(gan.images_seen)) if hasattr(gan, "images_seen") else None
+        return weights, {k: v[-1] for k, v in history.items()}, gan.generate(8, seed=1), replicas_disagree(gan), gan.generator_steps, seen
 
 
 def replicas_disagree(gan) -> float:
@@ -50,14 +52,15 @@ def replicas_disagree(gan) -> float:
 
 
 out = {"backend": keras.backend.backend(), "engine": parallel.engine, "num_replicas": parallel.num_replicas, "configs": {}}
-for name, (compile_kw, model_kw) in CONFIGS.items():
-    w1, logs1, samples1, _, _ = trained(compile_kw, model_kw, None)
-    wn, logsn, samplesn, disagree, steps = trained(compile_kw, model_kw, parallel)
+for name, config in CONFIGS.items():
+    w1, logs1, samples1, _, _, seen1 = trained(*config, None)
+    wn, logsn, samplesn, disagree, steps, seen = trained(*config, parallel)
     out["configs"][name] = {
         "weights": max(float(np.max(np.abs(a - b))) for a, b in zip(w1, wn, strict=True)),
         "logs": max(abs(logs1[k] - logsn[k]) for k in logs1 if not k.endswith("grad_norm")),
         "samples": float(np.max(np.abs(samples1 - samplesn))),
         "replicas": disagree,
         "steps": steps,
+        "images_seen": [seen1, seen],
     }
 print("RESULT " + json.dumps(out))

@@ -2,7 +2,7 @@
 
 Under a ``tf.distribute`` strategy (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``) Keras runs
 one copy of ``train_step`` per replica, each on its share of the global batch, and the optimizers
-sum the replicas' gradients. Three things make that equal to one device training on the global batch:
+sum the replicas' gradients. Four things make that equal to one device training on the global batch:
 
 - each replica's loss is divided by the number of replicas before differentiation, so the summed
   gradient is the gradient of the global batch's mean loss (as Keras' own ``train_step`` does);
