@@ -117,15 +117,13 @@ def _tensorflow(devices: int) -> DataParallel:
     import tensorflow as tf
 
     if os.environ.get("TF_CONFIG"):
-        cluster = json.loads(os.environ["TF_CONFIG"])
+        task = json.loads(os.environ["TF_CONFIG"]).get("task", {})
         strategy = tf.distribute.MultiWorkerMirroredStrategy()
-        task = cluster.get("task", {})
-        local = [d for d in strategy.extended.worker_devices]
         return DataParallel(
             engine="MultiWorkerMirroredStrategy",
             num_replicas=int(strategy.num_replicas_in_sync),
             device_kind="gpu" if tf.config.list_physical_devices("GPU") else "cpu",
-            devices=local,
+            devices=list(strategy.extended.worker_devices),
             is_chief=bool(strategy.extended.should_checkpoint),
             worker=int(task.get("index", 0)),
             strategy=strategy,

@@ -292,18 +292,17 @@ def train(
     with parallel.scope() if parallel is not None else contextlib.nullcontext():
         return _build_and_fit(
             build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel,
-            record_options={"architecture": architecture, "dataset": str(dataset), "dataset_b": dataset_b, "loss": loss},
+            architecture=architecture, dataset=dataset, dataset_b=dataset_b, loss=loss,
             verbose=verbose, evaluate_every=evaluate_every, eval_samples=eval_samples, callbacks=callbacks,
         )
 
 
-def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel, record_options, verbose, evaluate_every, eval_samples, callbacks):
+def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel, *, architecture, dataset, dataset_b, loss, verbose, evaluate_every, eval_samples, callbacks):
     """:func:`train` after its checks, inside the data-parallel scope when there is one."""
     import keras
 
     from kgan import losses
 
-    architecture, dataset, dataset_b, loss = (record_options[k] for k in ("architecture", "dataset", "dataset_b", "loss"))
     keras.utils.set_random_seed(seed)
     try:
         gan = build(input_shape=tuple(x.shape[1:]), **options)

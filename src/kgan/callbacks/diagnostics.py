@@ -131,8 +131,9 @@ class Diagnostics(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})
         seconds = time.perf_counter() - self._start - float(logs.get("eval_seconds", 0.0))
-        steps = generator_steps(self.model) - self._steps_at_start
-        row = {"epoch": epoch + 1, "step": generator_steps(self.model)}
+        step = generator_steps(self.model)
+        steps = step - self._steps_at_start
+        row = {"epoch": epoch + 1, "step": step}
         row.update({k: float(v) for k, v in logs.items() if _is_number(v)})
         if "d_loss" in row and "g_loss" in row and row["g_loss"] != 0:
             row["loss_ratio"] = row["d_loss"] / row["g_loss"]

@@ -380,7 +380,10 @@ class GANModel(GANTrainer, keras.Model):
     def generator_steps(self) -> int:
         """Generator updates so far (``g_optimizer.iterations`` as a Python int, on every backend and
         under ``tf.distribute``, whose replicated variables ``int()`` cannot read)."""
-        return int(keras.ops.convert_to_numpy(self.g_optimizer.iterations))
+        # one reading for the model and its callbacks (which also serve models without this property)
+        from kgan.callbacks._steps import generator_steps
+
+        return generator_steps(self)
 
     def sample_latents(self, n, seed: Any = None):
         """``z ~ N(0, I)`` of shape ``(n, latent_dim)``. ``seed=None`` uses the training noise state
