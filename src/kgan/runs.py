@@ -5,6 +5,7 @@ loss and the default recipe, trains it with ``fit`` and writes the run directory
 
     OUT/model.keras    the GANModel, saved after every epoch (atomically: temporary name, then rename)
     OUT/samples/       epoch_NNNN.png grids from the model's fixed latents (image data)
+    OUT/snapshots/     epoch_NNNN.keras copies of the model, with snapshot_every=N (--snapshot-every N)
     OUT/training.gif   the training animation (training.mp4 too with imageio-ffmpeg)
     OUT/metrics.csv    per-epoch diagnostics; OUT/training.png, their plot
     OUT/run.json       the exact options, seed, package versions and wall time
@@ -36,6 +37,7 @@ __all__ = ["train", "prepare_run_directory", "save_model_atomically", "RUN_FILE"
 RUN_FILE = "run.json"
 MODEL_FILE = "model.keras"
 SAMPLES_DIR = "samples"
+SNAPSHOTS_DIR = "snapshots"
 ANIMATION_FILE = "training.gif"
 
 
@@ -205,6 +207,7 @@ def train(
     resume: bool | None = None,
     dataset_b: str | None = None,
     devices: int | None = None,
+    snapshot_every: int = 0,
 ):
     """Train a registered architecture on a dataset and write the run directory.
 
@@ -236,6 +239,9 @@ def train(
             a multi-worker cluster). ``batch_size`` stays the global batch, so the run computes what
             one device would and can be resumed on a different number of devices. Only the chief
             worker writes ``out``; the others write to a temporary directory they delete.
+        snapshot_every: Also keep the model of every this many epochs as
+            ``out/snapshots/epoch_NNNN.keras`` (0: none): a generator's fakes at several stages of
+            training, for ``kgan harden --gan OUT``.
 
     Raises:
         kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
@@ -256,6 +262,8 @@ def train(
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
+    if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, (int, np.integer)) or snapshot_every < 0:
+        raise ConfigurationError(f"snapshot_every must be 0 (no snapshots) or a positive number of epochs, received {snapshot_every!r}")
     # Resolve every name and the data before touching the disk or training anything.
     build = architectures.get(architecture)
     gan_loss = None if loss is None else losses.get(loss)
@@ -294,10 +302,11 @@ def train(
             build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel,
             architecture=architecture, dataset=dataset, dataset_b=dataset_b, loss=loss,
             verbose=verbose, evaluate_every=evaluate_every, eval_samples=eval_samples, callbacks=callbacks,
+            snapshot_every=snapshot_every,
         )
 
 
-def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel, *, architecture, dataset, dataset_b, loss, verbose, evaluate_every, eval_samples, callbacks):
+def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel, *, architecture, dataset, dataset_b, loss, verbose, evaluate_every, eval_samples, callbacks, snapshot_every=0):
     """:func:`train` after its checks, inside the data-parallel scope when there is one."""
     import keras
 
@@ -352,13 +361,13 @@ def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epo
         model_to_resume = shared / MODEL_FILE
         run_dir = Path(tempfile.mkdtemp(prefix=f"kgan-worker{parallel.worker}-"))
     try:
-        return _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks)
+        return _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks, snapshot_every)
     finally:
         if not chief:
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks):
+def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks, snapshot_every=0):
     """Resume if asked, fit with the run's callbacks, and finish the run record."""
     import keras
 
@@ -384,7 +393,7 @@ def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_s
     watchers += [
         kcb.SampleGrid(run_dir / SAMPLES_DIR),
         kcb.Diagnostics(run_dir),
-        kcb.AtomicCheckpoint(run_dir / MODEL_FILE),
+        kcb.AtomicCheckpoint(run_dir / MODEL_FILE, snapshot_every=snapshot_every, snapshots_dir=run_dir / SNAPSHOTS_DIR),
     ]
     started = time.time()
     if initial_epoch < epochs:

@@ -56,14 +56,32 @@ def test_hardened_classifier_learns_to_reject_fakes_and_noise_and_keeps_clean_ac
     assert r["rejection"]["uniform noise"]["hardened"] >= 0.9
     assert r["rejection"]["fakes, training generator (fresh draws)"]["hardened"] >= 0.9
     assert r["rejection"]["fakes, training generator (fresh draws)"]["hardened"] > r["rejection"]["fakes, training generator (fresh draws)"]["baseline"]
-    assert r["false_reject_rate"]["baseline"] == pytest.approx(r["false_reject_rate"]["hardened"], abs=0.02)
+    # the default operating point: both reject 1% of the clean held-out data (one of 72 images here)
+    assert r["false_reject_rate"]["baseline"] == r["false_reject_rate"]["hardened"] == pytest.approx(1 / 72)
+    assert r["accepted_and_correct"]["hardened"] <= min(r["clean_accuracy"]["hardened"], 1 - r["false_reject_rate"]["hardened"])
+    for name, images in result.probes.items():  # rejects() applies the report's thresholds
+        assert result.rejects(images).mean() == pytest.approx(r["rejection"][name]["hardened"])
+        assert result.rejects(images, "baseline").mean() == pytest.approx(r["rejection"][name]["baseline"])
     assert result.baseline.output_shape == (None, 3) and result.hardened.output_shape == (None, 4)
     assert "| rejects: uniform noise |" in result.table()
 
 
+def test_the_argmax_rule_gives_the_baseline_the_hardened_classifiers_rate(trained_gans):
+    x, y = bars(240)
+    result = augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=50, false_reject_rate=None)
+    r = result.report
+    assert r["threshold"]["hardened"] is None
+    p = augment.class_probabilities(result.hardened, result.probes["uniform noise"])
+    np.testing.assert_array_equal(result.rejects(result.probes["uniform noise"]), p.argmax(axis=1) == 3)
+    assert r["false_reject_rate"]["baseline"] == pytest.approx(r["false_reject_rate"]["hardened"], abs=1 / 48)
+    with pytest.raises(ConfigurationError, match="false_reject_rate"):
+        augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], false_reject_rate=1.5)
+    with pytest.raises(ConfigurationError, match="'hardened' or 'baseline'"):
+        result.rejects(x[:2], "other")
+
+
 def test_untrained_fakes_add_a_freshly_initialised_copy_of_each_generator(trained_gans):
     from kgan.augment.harden import _with_untrained_starts
-
     from kgan.models.loading import load_gan
 
     trained = load_gan(trained_gans[0])
@@ -74,6 +92,8 @@ def test_untrained_fakes_add_a_freshly_initialised_copy_of_each_generator(traine
     assert not np.allclose(start.get_weights()[0], trained.sampling_generator.get_weights()[0])
     again = _with_untrained_starts([trained], seed=0)[1]
     np.testing.assert_array_equal(again.get_weights()[0], start.get_weights()[0])  # same seed, same start
+    # snapshots of one generator (same architecture) add a single untrained start
+    assert len(_with_untrained_starts([trained, load_gan(trained_gans[0])], seed=0)) == 3
 
 
 def test_stratified_split_holds_out_every_class():
@@ -89,10 +109,14 @@ def test_kgan_harden_writes_both_classifiers_and_the_report(trained_gans, tmp_pa
     data = tmp_path / "bars.npz"
     np.savez(data, x=x, y=y)
     out = tmp_path / "harden"
-    args = ["harden", "--dataset", str(data), "--gan", str(trained_gans[0]), "--probe-gan", str(trained_gans[1]), "--out", str(out), "--epochs", "1", "--batch-size", "32"]
+    run = tmp_path / "run"  # a run directory: --gan reads its model.keras
+    run.mkdir()
+    (run / "model.keras").write_bytes(trained_gans[0].read_bytes())
+    args = ["harden", "--dataset", str(data), "--gan", str(run), "--probe-gan", str(trained_gans[1]), "--out", str(out), "--epochs", "1", "--batch-size", "32"]
     code, stdout, err = run_cli(args)
     assert code == 0, err
-    assert "| rejects: fakes, held-out generator |" in stdout and "threshold" in stdout
+    assert "| rejects: fakes, held-out generator |" in stdout and "fakes of 1 generator file(s) and an untrained start" in stdout
+    assert "hardened when 1 - p(fake class) <" in stdout
     report = json.loads((out / "report.json").read_text())
     assert set(report["rejection"]) >= {"fakes, held-out generator", "uniform noise", "blends of two digits", "inverted digits"}
     for name in ("baseline.keras", "hardened.keras", "report.md", "probes.png"):

@@ -57,6 +57,21 @@ def test_train_writes_a_loadable_model_and_run_record(tmp_path):
     assert code == 0, err
 
 
+def test_train_keeps_snapshots_and_harden_reads_them_from_the_run_directory(tmp_path):
+    out = tmp_path / "run"
+    code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--epochs", "3", "--batch-size", "500", "--snapshot-every", "1", "--out", str(out), "--quiet"])
+    assert code == 0, err
+    names = sorted(p.name for p in (out / "snapshots").iterdir())
+    assert names == ["epoch_0001.keras", "epoch_0002.keras", "epoch_0003.keras"]
+    first = keras.models.load_model(out / "snapshots" / "epoch_0001.keras")
+    assert isinstance(first, kgan.GANModel) and int(keras.ops.convert_to_numpy(first.completed_epochs)) == 1
+    # the last snapshot is model.keras itself: listed once
+    assert kgan.augment.run_generators(out) == [str(out / "snapshots" / f"epoch_000{e}.keras") for e in (1, 2)] + [str(out / "model.keras")]
+    assert kgan.augment.run_generators(out / "model.keras") == [str(out / "model.keras")]
+    with pytest.raises(kgan.errors.DataError, match="without model.keras"):
+        kgan.augment.run_generators(out / "snapshots")
+
+
 def test_train_architecture_options(tmp_path):
     code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--epochs", "1", "--batch-size", "1000", "--option", "units=8", "--option", "depth=1", "--out", str(tmp_path / "o"), "--quiet"])
     assert code == 0, err

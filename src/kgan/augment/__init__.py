@@ -25,7 +25,13 @@ from kgan.augment.harden import (
 )
 from kgan.augment.measure import AugmentationGain, measure_augmentation
 from kgan.augment.probes import digit_blends, inverted, uniform_noise
-from kgan.augment.sources import FakePool, FakeSource, GeneratorSnapshots, as_source
+from kgan.augment.sources import (
+    FakePool,
+    FakeSource,
+    GeneratorSnapshots,
+    as_source,
+    run_generators,
+)
 
 __all__ = [
     "AugmentationGain",
@@ -45,6 +51,7 @@ __all__ = [
     "head_kind",
     "inverted",
     "measure_augmentation",
+    "run_generators",
     "small_classifier",
     "stratified_split",
     "uniform_noise",

@@ -9,10 +9,13 @@ The procedure :func:`harden` runs (and ``kgan harden`` calls):
    labelled ``K``.
 3. Build probe sets that are not real examples: fakes of a *different* generator than the ones used in
    training, uniform noise, blends of two digits, inverted digits.
-4. The hardened classifier rejects an input when ``argmax == K``; its false-reject rate on the clean
-   held-out data is ``r``. The baseline has no reject class: it rejects an input when its highest class
-   probability is below a threshold ``t``, set so that it too rejects a fraction ``r`` of the clean
-   held-out data. Both are then compared on every probe set at that equal false-reject rate.
+4. Both reject at the same **false-reject rate** ``r`` on the clean held-out data: the hardened one
+   when its probability of the fake class is above a threshold, the baseline (which has no such
+   class) when its highest class probability is below one; each threshold is the one that rejects a
+   fraction ``r`` of the clean held-out digits. ``false_reject_rate=None`` keeps the hardened
+   classifier's own rule instead (reject when ``argmax == K``) and gives the baseline its rate.
+   Both are then compared on every probe set. Digit accuracy (the argmax over the ``K`` real classes)
+   and the share of clean digits accepted *and* classified correctly are reported for both.
 """
 
 from __future__ import annotations
@@ -74,9 +77,10 @@ class HardeningResult:
     """What :func:`harden` measured, and the two trained classifiers.
 
     Attributes:
-        report: JSON-ready dict: ``clean_accuracy`` and ``false_reject_rate`` of both models,
-            ``threshold`` (the baseline's), ``rejection`` (probe set -> ``{"hardened", "baseline"}``
-            fractions), ``settings`` and the sizes used.
+        report: JSON-ready dict with, for ``"baseline"`` and ``"hardened"`` each: ``clean_accuracy``
+            (argmax over the ``K`` real classes, held-out real data), ``false_reject_rate``,
+            ``accepted_and_correct`` and ``threshold`` (see :meth:`rejects`); ``rejection`` (probe set
+            -> ``{"hardened", "baseline"}`` fractions), ``settings`` and the sizes used.
         baseline, hardened: The classifiers (``K`` and ``K + 1`` softmax/logit outputs).
         probes: Probe set name -> images, for pictures.
         training_fakes: A sample of the fakes the hardened classifier trained on.
@@ -88,14 +92,32 @@ class HardeningResult:
     probes: dict[str, np.ndarray]
     training_fakes: np.ndarray
 
+    def rejects(self, images: np.ndarray, model: str = "hardened") -> np.ndarray:
+        """Whether ``model`` (``"hardened"`` or ``"baseline"``) rejects each of ``images``, at the
+        report's operating point: ``(n,)`` booleans.
+
+        The hardened classifier rejects when ``1 - p(fake class)`` is below its threshold (or, with
+        ``false_reject_rate=None``, when the fake class is its argmax); the baseline when its highest
+        class probability is below its threshold.
+        """
+        if model not in ("hardened", "baseline"):
+            raise ConfigurationError(f"model: expected 'hardened' or 'baseline', received {model!r}.")
+        classifier = self.hardened if model == "hardened" else self.baseline
+        return _rejected(class_probabilities(classifier, images), self.report["threshold"][model], model == "hardened")
+
     def table(self) -> str:
         """The report as a Markdown table."""
         r = self.report
+
+        def row(label, key):
+            return f"| {label} | {100 * r[key]['baseline']:.1f}% | {100 * r[key]['hardened']:.1f}% |"
+
         rows = [
             "| | baseline | hardened |",
             "|---|---:|---:|",
-            f"| clean accuracy (held-out real) | {100 * r['clean_accuracy']['baseline']:.1f}% | {100 * r['clean_accuracy']['hardened']:.1f}% |",
-            f"| false rejects (held-out real) | {100 * r['false_reject_rate']['baseline']:.1f}% | {100 * r['false_reject_rate']['hardened']:.1f}% |",
+            row("clean accuracy (held-out real, argmax over the digits)", "clean_accuracy"),
+            row("false rejects (held-out real)", "false_reject_rate"),
+            row("accepted and correct (held-out real)", "accepted_and_correct"),
         ]
         for name, rates in r["rejection"].items():
             rows.append(f"| rejects: {name} | {100 * rates['baseline']:.1f}% | {100 * rates['hardened']:.1f}% |")
@@ -124,22 +146,38 @@ class HardeningResult:
 
 
 def _with_untrained_starts(gans: Any, seed: int) -> list:
-    """``gans`` plus, for each, a freshly initialised copy of its sampling generator (the snapshot at step 0)."""
+    """``gans`` plus a freshly initialised copy of each distinct sampling generator among them (the
+    snapshot at step 0): one per architecture, so snapshots of one run add a single untrained start."""
     from kgan.models import GANModel, ProGANModel
     from kgan.models.loading import load_gan
 
     items = list(gans) if isinstance(gans, (list, tuple)) else [gans]
     models = [load_gan(item) if isinstance(item, (str, os.PathLike)) else item for item in items]  # loaded once
-    starts = []
+    starts, seen = [], set()
     keras.utils.set_random_seed(seed + 10_000)
     for model in models:
         if isinstance(model, ProGANModel):  # its generator outputs every resolution: no bare copy
             continue
-        if isinstance(model, GANModel):
-            starts.append(keras.models.clone_model(model.sampling_generator))
-        elif isinstance(model, keras.Model):
-            starts.append(keras.models.clone_model(model))
+        generator = model.sampling_generator if isinstance(model, GANModel) else model
+        if not isinstance(generator, keras.Model):
+            continue
+        key = json.dumps(generator.get_config(), sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            starts.append(keras.models.clone_model(generator))
     return models + starts
+
+
+def _realness(p: np.ndarray, hardened: bool) -> np.ndarray:
+    """How real each input looks to a classifier: ``1 - p(fake class)`` (hardened, fake class last) or
+    the highest class probability (baseline)."""
+    return 1.0 - p[:, -1] if hardened else p.max(axis=1)
+
+
+def _rejected(p: np.ndarray, threshold: float | None, hardened: bool) -> np.ndarray:
+    if threshold is None:  # the hardened classifier's own rule
+        return p.argmax(axis=1) == p.shape[1] - 1
+    return _realness(p, hardened) < threshold
 
 
 def _fit_settings(classifier: keras.Model, learning_rate: float) -> None:
@@ -168,6 +206,7 @@ def harden(
     seed: int = 0,
     verbose: int = 0,
     untrained_fakes: bool = True,
+    false_reject_rate: float | None = 0.01,
 ) -> HardeningResult:
     """Train a baseline and a hardened classifier side by side and measure what each rejects.
 
@@ -194,10 +233,17 @@ def harden(
             freshly initialised: the snapshot at step 0). Measured on mnist-5k, these crude fakes are
             what teaches the reject class noise and inverted digits; a generator at Frechet distance
             16 alone taught it to reject 0.2% of uniform noise.
+        false_reject_rate: The operating point: both classifiers reject this fraction of the clean
+            held-out digits, and are compared on the probes at it. ``None``: the hardened classifier
+            rejects when the fake class is its argmax, and the baseline matches whatever rate that gives.
 
     Returns:
         :class:`HardeningResult`.
     """
+    if false_reject_rate is not None and (
+        isinstance(false_reject_rate, bool) or not isinstance(false_reject_rate, (int, float)) or not 0 <= false_reject_rate < 1
+    ):
+        raise ConfigurationError(f"false_reject_rate: expected None or a fraction in [0, 1) such as 0.01, received {false_reject_rate!r}.")
     x = np.asarray(x, dtype=np.float32)
     y_raw = np.asarray(y)
     if num_classes is None:
@@ -244,31 +290,34 @@ def harden(
         "inverted digits": inverted(x_test),
         "fakes, training generator (fresh draws)": fresh_fakes,
     }
-    p_base_clean = class_probabilities(baseline, x_test)
-    p_hard_clean = class_probabilities(hardened, x_test)
-    hard_reject_clean = p_hard_clean.argmax(axis=1) == k
-    frr = float(hard_reject_clean.mean())
-    threshold = equal_rate_threshold(p_base_clean.max(axis=1), frr)
+    p_clean = {"baseline": class_probabilities(baseline, x_test), "hardened": class_probabilities(hardened, x_test)}
+    if false_reject_rate is None:
+        rate = float(_rejected(p_clean["hardened"], None, True).mean())
+        thresholds = {"hardened": None}
+    else:
+        rate = float(false_reject_rate)
+        thresholds = {"hardened": equal_rate_threshold(_realness(p_clean["hardened"], True), rate)}
+    thresholds["baseline"] = equal_rate_threshold(_realness(p_clean["baseline"], False), rate)
+    rejected_clean = {name: _rejected(p, thresholds[name], name == "hardened") for name, p in p_clean.items()}
+    correct = {name: p[:, :k].argmax(axis=1) == y_test for name, p in p_clean.items()}
     rejection = {}
     for name, images in probes.items():
         p_base, p_hard = class_probabilities(baseline, images), class_probabilities(hardened, images)
         rejection[name] = {
-            "hardened": float((p_hard.argmax(axis=1) == k).mean()),
-            "baseline": float((p_base.max(axis=1) < threshold).mean()),
+            "hardened": float(_rejected(p_hard, thresholds["hardened"], True).mean()),
+            "baseline": float(_rejected(p_base, thresholds["baseline"], False).mean()),
         }
     report = {
-        "clean_accuracy": {
-            "baseline": float((p_base_clean.argmax(axis=1) == y_test).mean()),
-            "hardened": float((p_hard_clean.argmax(axis=1) == y_test).mean()),
-        },
-        "false_reject_rate": {"hardened": frr, "baseline": float((p_base_clean.max(axis=1) < threshold).mean())},
-        "threshold": threshold,
+        "clean_accuracy": {name: float(c.mean()) for name, c in correct.items()},
+        "false_reject_rate": {name: float(r.mean()) for name, r in rejected_clean.items()},
+        "accepted_and_correct": {name: float((correct[name] & ~rejected_clean[name]).mean()) for name in correct},
+        "threshold": thresholds,
         "rejection": rejection,
         "sizes": {"train": len(x_train), "held_out": len(x_test), "probe": n_probe, "inverted": len(x_test)},
         "settings": {
             "epochs": epochs, "batch_size": batch_size, "fake_ratio": fake_ratio, "hard_negatives": hard_negatives,
             "held_out": held_out, "learning_rate": learning_rate, "seed": seed, "num_classes": k,
-            "untrained_fakes": untrained_fakes,
+            "untrained_fakes": untrained_fakes, "false_reject_rate": false_reject_rate,
         },
         "mined_reject_probability": data.mined_reject_probability,
     }

@@ -16,7 +16,7 @@ import numpy as np
 
 from kgan.errors import ConfigurationError, DataError
 
-__all__ = ["FakePool", "FakeSource", "GeneratorSnapshots", "as_source"]
+__all__ = ["FakePool", "FakeSource", "GeneratorSnapshots", "as_source", "run_generators"]
 
 
 def _rng(rng: Any) -> np.random.Generator:
@@ -181,6 +181,27 @@ class FakePool:
         rng = _rng(rng)
         rows = rng.permutation(len(self))[:n] if n <= len(self) else rng.integers(0, len(self), n)
         return self.images[rows], (None if self.labels is None else self.labels[rows])
+
+
+def run_generators(path: str | os.PathLike) -> list[str]:
+    """The model files of a run directory: ``model.keras`` and every ``snapshots/epoch_NNNN.keras``
+    (oldest first) that ``kgan train --snapshot-every N`` kept; a ``.keras`` path is returned alone.
+
+    >>> FakeSource(run_generators("runs/gan"))     # fakes of every stage of the run, shared out equally
+
+    Snapshots identical to ``model.keras`` (the last epoch) are left out, so no stage counts twice.
+    """
+    import filecmp
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_dir():
+        return [str(p)]
+    model = p / "model.keras"
+    if not model.is_file():
+        raise DataError(f"{str(p)!r} is a directory without model.keras; pass a run directory written by `kgan train` or a .keras file.")
+    snapshots = sorted((p / "snapshots").glob("epoch_*.keras")) if (p / "snapshots").is_dir() else []
+    return [str(s) for s in snapshots if not filecmp.cmp(s, model, shallow=False)] + [str(model)]
 
 
 def as_source(fakes: Any) -> Any:

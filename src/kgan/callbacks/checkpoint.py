@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import keras
 
 from kgan.callbacks.nan_guard import first_non_finite
+from kgan.errors import ConfigurationError
 
 __all__ = ["AtomicCheckpoint"]
 
@@ -14,11 +19,23 @@ class AtomicCheckpoint(keras.callbacks.Callback):
 
     Skips the save (keeping the previous file) when the model has a ``stop_reason`` (set by
     :class:`StopOnNaN`) or when any epoch log is NaN or Inf.
+
+    Args:
+        path: The ``.keras`` file, overwritten at every save.
+        every_epochs: Epochs between saves.
+        snapshot_every: Also keep a copy of the saved file every this many epochs, as
+            ``snapshots_dir/epoch_NNNN.keras`` (0: none). Snapshots along training are fakes of
+            varied quality for :mod:`kgan.augment` (``kgan harden --gan RUN_DIR`` uses them all).
+        snapshots_dir: Where the snapshots go; default ``snapshots`` beside ``path``.
     """
 
-    def __init__(self, path, every_epochs: int = 1):
+    def __init__(self, path, every_epochs: int = 1, snapshot_every: int = 0, snapshots_dir=None):
         super().__init__()
+        if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int) or snapshot_every < 0:
+            raise ConfigurationError(f"snapshot_every: expected 0 (none) or a positive number of epochs, received {snapshot_every!r}.")
         self.path, self.every_epochs = path, int(every_epochs)
+        self.snapshot_every = snapshot_every
+        self.snapshots_dir = Path(snapshots_dir) if snapshots_dir is not None else Path(path).parent / "snapshots"
 
     def on_epoch_end(self, epoch, logs=None):
         from kgan.runs import save_model_atomically
@@ -27,4 +44,10 @@ class AtomicCheckpoint(keras.callbacks.Callback):
             return
         if getattr(self.model, "stop_reason", None) or first_non_finite(logs) is not None:
             return
-        save_model_atomically(self.model, self.path)
+        saved = save_model_atomically(self.model, self.path)
+        if self.snapshot_every and (epoch + 1) % self.snapshot_every == 0:
+            self.snapshots_dir.mkdir(parents=True, exist_ok=True)
+            target = self.snapshots_dir / f"epoch_{epoch + 1:04d}.keras"
+            tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}.keras")
+            shutil.copyfile(saved, tmp)
+            os.replace(tmp, target)

@@ -76,7 +76,7 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.argument("architecture", default="dcgan")
 @click.option("--dataset", default="mnist-5k", show_default=True, help="Dataset name or path to a .npz file / image folder.")
 @click.option("--dataset-b", default=None, help="Second image domain, for two-domain architectures (cyclegan: Y, cogan: domain B).")
-@click.option("--loss", default=None, help="Registered loss name (see `kgan list`). Default: the architecture's recipe (bce for dcgan).")
+@click.option("--loss", default=None, help="Registered loss name (see `kgan list`). Default: the architecture's recipe (bce-r1 for dcgan).")
 @click.option("--epochs", default=5, show_default=True, type=click.IntRange(min=1))
 @click.option("--batch-size", default=None, type=click.IntRange(min=1), help="Samples per step (architecture's recipe if omitted: 32 for dcgan, 256 for mlp).")
 @click.option("--latent-dim", default=None, type=click.IntRange(min=1), help="Size of z (architecture default if omitted).")
@@ -90,7 +90,8 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None, help="Keras backend to train on (default: KERAS_BACKEND, else tensorflow).")
 @click.option("--devices", default=None, type=click.IntRange(min=1), help="Train data-parallel on N devices of this machine (GPUs, else N CPU devices): tf.distribute.MirroredStrategy on TensorFlow, keras.distribution.DataParallel on JAX; with TF_CONFIG set, on every worker. --batch-size stays the global batch.")
-def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet, backend, devices) -> None:
+@click.option("--snapshot-every", default=0, show_default=True, type=click.IntRange(min=0), help="Also keep the model of every N epochs as OUT/snapshots/epoch_NNNN.keras (0: none): fakes of several stages, for kgan harden --gan OUT.")
+def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet, backend, devices, snapshot_every) -> None:
     """Train ARCHITECTURE on a dataset and write a run directory.
 
     OUT gets model.keras (saved every epoch), samples/ (grids from fixed latents), training.gif,
@@ -131,6 +132,7 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
         evaluate_every=evaluate_every,
         resume=resume,
         devices=devices,
+        snapshot_every=snapshot_every,
     )
     click.echo(f"Saved {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters) and the run files in {out}.")
 
@@ -237,7 +239,7 @@ def animate_command(run_dir, fps, max_frames, output) -> None:
 
 @cli.command("harden")
 @click.option("--dataset", default="mnist-5k", show_default=True, help="Labelled images (name, .npz with x and y, or class folders).")
-@click.option("--gan", "gans", multiple=True, required=True, metavar="MODEL.keras", help="Generator whose fakes the hardened classifier trains on (repeatable: several generators, or snapshots of one).")
+@click.option("--gan", "gans", multiple=True, required=True, metavar="MODEL.keras|RUN_DIR", help="Generator whose fakes the hardened classifier trains on (repeatable). A run directory gives its model.keras and every snapshot `kgan train --snapshot-every N` kept.")
 @click.option("--probe-gan", "probe_gans", multiple=True, metavar="MODEL.keras", help="A different generator for the held-out fakes probe. Default: train one (dcgan, seed+1, --probe-epochs) into OUT/probe-gan.")
 @click.option("--probe-epochs", default=3, show_default=True, type=click.IntRange(min=1), help="Epochs of the probe generator kgan trains when --probe-gan is not given.")
 @click.option("--out", required=True, help="Directory for baseline.keras, hardened.keras, report.json, report.md, probes.png.")
@@ -246,20 +248,22 @@ def animate_command(run_dir, fps, max_frames, output) -> None:
 @click.option("--fake-ratio", default=0.5, show_default=True, type=click.FloatRange(min=0, max=8, min_open=True), help="Fakes per real example in the hardened model's batches.")
 @click.option("--hard-negatives", default=0.25, show_default=True, type=click.FloatRange(0, 1), help="Fraction of fakes mined as the hardest (0: all random).")
 @click.option("--untrained-fakes/--no-untrained-fakes", default=True, show_default=True, help="Also train on fakes of each generator's untrained start (crude fakes: they teach rejecting noise).")
+@click.option("--false-reject-rate", default=0.01, show_default=True, type=click.FloatRange(0, 1, max_open=True), help="The operating point: both classifiers reject this fraction of held-out real images and are compared on the probes at it.")
+@click.option("--argmax-rule", is_flag=True, help="Instead of --false-reject-rate, let the hardened classifier reject when the fake class is its argmax, and match the baseline to the rate that gives.")
 @click.option("--held-out", default=0.2, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True), help="Fraction of every class held out for the report.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--overwrite", is_flag=True, help="Allow writing into a directory that already holds files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @click.option("--unsafe", is_flag=True, help="Load model files that carry code. Only for files you trust.")
-def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, untrained_fakes, held_out, seed, overwrite, as_json, unsafe) -> None:
+def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, untrained_fakes, false_reject_rate, argmax_rule, held_out, seed, overwrite, as_json, unsafe) -> None:
     """Train a baseline classifier and one hardened with GAN fakes (an extra reject class), and
     report clean accuracy and how often each rejects fakes of another generator, noise, blends of two
     digits and inverted digits, at an equal false-reject rate.
 
     \b
     Example:
-      kgan train dcgan --epochs 10 --out runs/gan
-      kgan harden --dataset mnist-5k --gan runs/gan/model.keras --out runs/harden
+      kgan train dcgan --epochs 10 --snapshot-every 1 --out runs/gan
+      kgan harden --dataset mnist-5k --gan runs/gan --out runs/harden
     """
     import json
 
@@ -273,7 +277,7 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
         x, y = datasets.load(dataset, with_labels=True)
     except DataError as exc:
         raise DataError(f"kgan harden trains classifiers, so --dataset needs labels. {exc}") from None
-    generators = [load_gan(path, safe_mode=not unsafe) for path in gans]
+    generators = [load_gan(path, safe_mode=not unsafe) for run_or_file in gans for path in augment.run_generators(run_or_file)]
     probes = [load_gan(path, safe_mode=not unsafe) for path in probe_gans]
     augment.FakeSource(generators)  # refuses generators of the wrong kind or shape
     for name, models in (("--gan", generators), ("--probe-gan", probes)):
@@ -286,17 +290,21 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
 
         click.echo(f"No --probe-gan: training a different generator (dcgan, seed {seed + 1}, {probe_epochs} epochs) into {out_dir / 'probe-gan'} ...")
         probes = [train("dcgan", dataset=dataset, epochs=probe_epochs, seed=seed + 1, out=out_dir / "probe-gan", overwrite=overwrite, evaluate_every=0, verbose=0)]
-    click.echo(f"Training the baseline and the hardened classifier ({epochs} epochs each) ...")
+    start = " and an untrained start" if untrained_fakes else ""
+    click.echo(f"Training the baseline and the hardened classifier ({epochs} epochs each; fakes of {len(generators)} generator file(s){start}) ...")
     result = augment.harden(
         x, y, generators, probes, epochs=epochs, batch_size=batch_size, fake_ratio=fake_ratio,
         hard_negatives=hard_negatives, held_out=held_out, seed=seed, untrained_fakes=untrained_fakes,
+        false_reject_rate=None if argmax_rule else false_reject_rate,
     )  # fmt: skip
     written = result.save(out_dir)
     if as_json:
         click.echo(json.dumps(result.report, indent=2))
     else:
         click.echo(result.table())
-        click.echo(f"Baseline threshold (equal false-reject rate): max class probability < {result.report['threshold']:.4f}")
+        t = result.report["threshold"]
+        rule = "fake class is the argmax" if t["hardened"] is None else f"1 - p(fake class) < {t['hardened']:.4g}"
+        click.echo(f"Rejection at an equal false-reject rate: hardened when {rule}; baseline when its highest class probability < {t['baseline']:.4g}.")
     click.echo("Wrote " + ", ".join(str(p) for p in written.values()) + ".")
 
 
