@@ -220,6 +220,15 @@ def _number(text: str):
         return text
 
 
+def _minor_log_label(value: float, _position=None) -> str:
+    """Labels for a log axis' minor ticks: 2, 3 and 5 times a power of ten (a range within one decade
+    otherwise shows no number at all)."""
+    if value <= 0:
+        return ""
+    leading = round(value / 10 ** np.floor(np.log10(value)))
+    return f"{value:g}" if leading in (2, 3, 5) else ""
+
+
 def plot_training(rows: list[dict], path) -> Path:
     """Four panels from diagnostics rows: losses, D on real/fake, gradient norms, quality metric."""
     import matplotlib
@@ -257,7 +266,7 @@ def plot_training(rows: list[dict], path) -> Path:
             if log and all(y > 0 for k in keys for y in series(k)[1]):
                 ax.set_yscale("log")
                 ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
-                ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+                ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(_minor_log_label))
         ax.set_title(title)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
