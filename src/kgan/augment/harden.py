@@ -121,6 +121,15 @@ class HardeningResult:
         ]
         for name, rates in r["rejection"].items():
             rows.append(f"| rejects: {name} | {100 * rates['baseline']:.1f}% | {100 * rates['hardened']:.1f}% |")
+        if r.get("trade_off"):
+            points = r["trade_off"]
+            rows += ["", "Other false-reject rates (baseline / hardened):", ""]
+            rows.append("| false rejects | " + " | ".join(f"{100 * p['false_reject_rate']:g}%" for p in points) + " |")
+            rows.append("|---|" + "---:|" * len(points))
+            pairs = [("accepted and correct", [p["accepted_and_correct"] for p in points])]
+            pairs += [(f"rejects: {name}", [p["rejection"][name] for p in points]) for name in r["rejection"]]
+            for label, values in pairs:
+                rows.append(f"| {label} | " + " | ".join(f"{100 * v['baseline']:.1f} / {100 * v['hardened']:.1f}" for v in values) + " |")
         return "\n".join(rows)
 
     def save(self, out: str | Path) -> dict[str, Path]:
@@ -206,7 +215,8 @@ def harden(
     seed: int = 0,
     verbose: int = 0,
     untrained_fakes: bool = True,
-    false_reject_rate: float | None = 0.01,
+    false_reject_rate: float | None = 0.02,
+    trade_off_rates: tuple = (0.005, 0.01, 0.02, 0.05),
 ) -> HardeningResult:
     """Train a baseline and a hardened classifier side by side and measure what each rejects.
 
@@ -236,6 +246,9 @@ def harden(
         false_reject_rate: The operating point: both classifiers reject this fraction of the clean
             held-out digits, and are compared on the probes at it. ``None``: the hardened classifier
             rejects when the fake class is its argmax, and the baseline matches whatever rate that gives.
+        trade_off_rates: Further false-reject rates at which both are compared on every probe set
+            (``report["trade_off"]``): rejecting more real digits buys more rejected probes, and
+            the hardened classifier's advantage differs from one probe set to another along the way.
 
     Returns:
         :class:`HardeningResult`.
@@ -243,7 +256,10 @@ def harden(
     if false_reject_rate is not None and (
         isinstance(false_reject_rate, bool) or not isinstance(false_reject_rate, (int, float)) or not 0 <= false_reject_rate < 1
     ):
-        raise ConfigurationError(f"false_reject_rate: expected None or a fraction in [0, 1) such as 0.01, received {false_reject_rate!r}.")
+        raise ConfigurationError(f"false_reject_rate: expected None or a fraction in [0, 1) such as 0.02, received {false_reject_rate!r}.")
+    for r in trade_off_rates:
+        if isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 <= r < 1:
+            raise ConfigurationError(f"trade_off_rates: expected fractions in [0, 1) such as (0.01, 0.05), received {tuple(trade_off_rates)!r}.")
     x = np.asarray(x, dtype=np.float32)
     y_raw = np.asarray(y)
     if num_classes is None:
@@ -300,24 +316,34 @@ def harden(
     thresholds["baseline"] = equal_rate_threshold(_realness(p_clean["baseline"], False), rate)
     rejected_clean = {name: _rejected(p, thresholds[name], name == "hardened") for name, p in p_clean.items()}
     correct = {name: p[:, :k].argmax(axis=1) == y_test for name, p in p_clean.items()}
-    rejection = {}
-    for name, images in probes.items():
-        p_base, p_hard = class_probabilities(baseline, images), class_probabilities(hardened, images)
-        rejection[name] = {
-            "hardened": float(_rejected(p_hard, thresholds["hardened"], True).mean()),
-            "baseline": float(_rejected(p_base, thresholds["baseline"], False).mean()),
-        }
+    p_probes = {name: {"baseline": class_probabilities(baseline, images), "hardened": class_probabilities(hardened, images)} for name, images in probes.items()}
+    rejection = {
+        name: {model: float(_rejected(p[model], thresholds[model], model == "hardened").mean()) for model in ("hardened", "baseline")}
+        for name, p in p_probes.items()
+    }
+    trade_off = []
+    for r in trade_off_rates:
+        t = {model: equal_rate_threshold(_realness(p_clean[model], model == "hardened"), float(r)) for model in p_clean}
+        trade_off.append({
+            "false_reject_rate": float(r),
+            "accepted_and_correct": {m: float((correct[m] & ~(_realness(p_clean[m], m == "hardened") < t[m])).mean()) for m in p_clean},
+            "rejection": {
+                name: {m: float((_realness(p[m], m == "hardened") < t[m]).mean()) for m in ("hardened", "baseline")}
+                for name, p in p_probes.items()
+            },
+        })  # fmt: skip
     report = {
         "clean_accuracy": {name: float(c.mean()) for name, c in correct.items()},
         "false_reject_rate": {name: float(r.mean()) for name, r in rejected_clean.items()},
         "accepted_and_correct": {name: float((correct[name] & ~rejected_clean[name]).mean()) for name in correct},
         "threshold": thresholds,
         "rejection": rejection,
+        "trade_off": trade_off,
         "sizes": {"train": len(x_train), "held_out": len(x_test), "probe": n_probe, "inverted": len(x_test)},
         "settings": {
             "epochs": epochs, "batch_size": batch_size, "fake_ratio": fake_ratio, "hard_negatives": hard_negatives,
             "held_out": held_out, "learning_rate": learning_rate, "seed": seed, "num_classes": k,
-            "untrained_fakes": untrained_fakes, "false_reject_rate": false_reject_rate,
+            "untrained_fakes": untrained_fakes, "false_reject_rate": false_reject_rate, "trade_off_rates": list(trade_off_rates),
         },
         "mined_reject_probability": data.mined_reject_probability,
     }
