@@ -46,7 +46,8 @@ def test_cyclegan_learns_the_stroke_thickening_it_never_saw_in_pairs():
     G's output is closer to the true thickening than the digit itself is, and the cycle error falls.
 
     mnist-5k is stored by class: training sees digits 0-7, the held-out digits are 8s and 9s.
-    Measured when written: 0.1164 against the identity's 0.2724; cycle 0.342 -> 0.125."""
+    Measured: after 180 steps 0.1164 against the identity's 0.2724, cycle 0.342 -> 0.125; after the
+    100 steps the test now takes (to keep CI short), 0.1350 and 0.340 -> 0.154."""
     x = kgan.datasets.load("mnist-5k")
     rng = np.random.default_rng(0)
     train, held = x[:4000], x[4000:]
@@ -61,11 +62,11 @@ def test_cyclegan_learns_the_stroke_thickening_it_never_saw_in_pairs():
     start = time.perf_counter()
     gan.fit(train, thick_others, batch_size=16, epochs=1, steps_per_epoch=20, verbose=0)
     early_cycle = cycle_error()
-    gan.fit(train, thick_others, batch_size=16, epochs=1, steps_per_epoch=160, verbose=0)
+    gan.fit(train, thick_others, batch_size=16, epochs=1, steps_per_epoch=80, verbose=0)
     seconds = time.perf_counter() - start
     identity_error = float(np.abs(held - truth).mean())
     g_error = float(np.abs(gan.translate(held) - truth).mean())
-    print(f"cyclegan, 180 steps in {seconds:.0f} s: |G(x) - thick(x)| {g_error:.4f}, identity {identity_error:.4f}, cycle {early_cycle:.4f} -> {cycle_error():.4f}")
+    print(f"cyclegan, 100 steps in {seconds:.0f} s: |G(x) - thick(x)| {g_error:.4f}, identity {identity_error:.4f}, cycle {early_cycle:.4f} -> {cycle_error():.4f}")
     picture("cyclegan.png", np.concatenate([held[:10], gan.translate(held[:10]), truth[:10], gan.translate(truth[:10], "y2x")]))
     assert g_error < 0.6 * identity_error
     assert cycle_error() < 0.8 * early_cycle
