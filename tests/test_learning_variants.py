@@ -25,17 +25,18 @@ def picture(name, images, columns=10):
 def test_cgan_draws_the_digit_it_is_asked_for():
     """cgan + its recipe on mnist-5k: samples for digit k read as k by kgan's MNIST classifier.
 
-    The issue asks for >= 90% averaged over the ten digits, after 5 epochs of batch 32 here; the
-    measured value is in docs/variants/cgan.md.
+    The issue asks for >= 90% averaged over the ten digits, after 4 epochs of batch 32 here
+    (measured: 75.1%, 89.5%, 93.4%, 96.5% after epochs 1-4, 97.2% after 5); docs/variants/cgan.md
+    has the pictures.
     """
     x, y = kgan.datasets.load("mnist-5k", with_labels=True)
     gan = kgan.architectures.get("cgan")(input_shape=(28, 28, 1), num_classes=10, seed=0)
     gan.compile()
     start = time.perf_counter()
-    gan.fit(epoch_batches(x, 32, 0, 0, 5, y=y.astype("int32")), steps_per_epoch=157, epochs=5, verbose=0)
+    gan.fit(epoch_batches(x, 32, 0, 0, 4, y=y.astype("int32")), steps_per_epoch=157, epochs=4, verbose=0)
     seconds = time.perf_counter() - start
     accuracy = kgan.metrics.conditional_accuracy(gan, n_per_class=200, seed=1)
-    print(f"cgan, 5 epochs in {seconds:.0f} s: {accuracy}")
+    print(f"cgan, 4 epochs in {seconds:.0f} s: {accuracy}")
     picture("cgan.png", gan.sample_fixed())
     assert accuracy.mean >= 0.90, accuracy
 
