@@ -248,7 +248,7 @@ def animate_command(run_dir, fps, max_frames, output) -> None:
 @click.option("--fake-ratio", default=0.5, show_default=True, type=click.FloatRange(min=0, max=8, min_open=True), help="Fakes per real example in the hardened model's batches.")
 @click.option("--hard-negatives", default=0.25, show_default=True, type=click.FloatRange(0, 1), help="Fraction of fakes mined as the hardest (0: all random).")
 @click.option("--untrained-fakes/--no-untrained-fakes", default=True, show_default=True, help="Also train on fakes of each generator's untrained start (crude fakes: they teach rejecting noise).")
-@click.option("--false-reject-rate", default=0.02, show_default=True, type=click.FloatRange(0, 1, max_open=True), help="The operating point: both classifiers reject this fraction of held-out real images and are compared on the probes at it.")
+@click.option("--false-reject-rate", default=0.05, show_default=True, type=click.FloatRange(0, 1, max_open=True), help="The operating point: both classifiers reject this fraction of held-out real images and are compared on the probes at it.")
 @click.option("--argmax-rule", is_flag=True, help="Instead of --false-reject-rate, let the hardened classifier reject when the fake class is its argmax, and match the baseline to the rate that gives.")
 @click.option("--held-out", default=0.2, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True), help="Fraction of every class held out for the report.")
 @click.option("--seed", default=0, show_default=True, type=int)
