@@ -244,9 +244,10 @@ def harden(
             what teaches the reject class noise and inverted digits; a generator at Frechet distance
             16 alone taught it to reject 0.2% of uniform noise.
         false_reject_rate: The operating point: both classifiers reject this fraction of the clean
-            held-out digits, and are compared on the probes at it. The default, 5%, is out-of-
-            distribution detection's customary point (95% of in-distribution inputs accepted). ``None``: the hardened classifier
-            rejects when the fake class is its argmax, and the baseline matches whatever rate that gives.
+            held-out digits, and are compared on the probes at it. The default, 5%, is
+            out-of-distribution detection's customary point (95% of in-distribution inputs
+            accepted). ``None``: the hardened classifier rejects when the fake class is its argmax,
+            and the baseline matches whatever rate that gives.
         trade_off_rates: Further false-reject rates at which both are compared on every probe set
             (``report["trade_off"]``): rejecting more real digits buys more rejected probes, and
             the hardened classifier's advantage differs from one probe set to another along the way.
