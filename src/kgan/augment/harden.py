@@ -189,6 +189,24 @@ def _rejected(p: np.ndarray, threshold: float | None, hardened: bool) -> np.ndar
     return _realness(p, hardened) < threshold
 
 
+def _equal_rate_thresholds(p_clean: dict, rate: float) -> dict:
+    """Each classifier's threshold that rejects a fraction ``rate`` of the clean data."""
+    return {model: equal_rate_threshold(_realness(p, model == "hardened"), rate) for model, p in p_clean.items()}
+
+
+def _compare(p_clean: dict, p_probes: dict, correct: dict, thresholds: dict) -> tuple[dict, dict]:
+    """Both classifiers at ``thresholds``: which clean inputs each rejects, and the report's
+    ``accepted_and_correct`` and per-probe ``rejection`` fractions."""
+    rejected = {model: _rejected(p, thresholds[model], model == "hardened") for model, p in p_clean.items()}
+    return rejected, {
+        "accepted_and_correct": {model: float((correct[model] & ~rejected[model]).mean()) for model in p_clean},
+        "rejection": {
+            name: {model: float(_rejected(p[model], thresholds[model], model == "hardened").mean()) for model in ("hardened", "baseline")}
+            for name, p in p_probes.items()
+        },
+    }
+
+
 def _fit_settings(classifier: keras.Model, learning_rate: float) -> None:
     from_logits = head_kind(classifier) == "logits"
     classifier.compile(
@@ -309,37 +327,24 @@ def harden(
         "fakes, training generator (fresh draws)": fresh_fakes,
     }
     p_clean = {"baseline": class_probabilities(baseline, x_test), "hardened": class_probabilities(hardened, x_test)}
+    p_probes = {name: {"baseline": class_probabilities(baseline, images), "hardened": class_probabilities(hardened, images)} for name, images in probes.items()}
+    correct = {name: p[:, :k].argmax(axis=1) == y_test for name, p in p_clean.items()}
     if false_reject_rate is None:
         rate = float(_rejected(p_clean["hardened"], None, True).mean())
-        thresholds = {"hardened": None}
+        thresholds = {"hardened": None, "baseline": _equal_rate_thresholds(p_clean, rate)["baseline"]}
     else:
-        rate = float(false_reject_rate)
-        thresholds = {"hardened": equal_rate_threshold(_realness(p_clean["hardened"], True), rate)}
-    thresholds["baseline"] = equal_rate_threshold(_realness(p_clean["baseline"], False), rate)
-    rejected_clean = {name: _rejected(p, thresholds[name], name == "hardened") for name, p in p_clean.items()}
-    correct = {name: p[:, :k].argmax(axis=1) == y_test for name, p in p_clean.items()}
-    p_probes = {name: {"baseline": class_probabilities(baseline, images), "hardened": class_probabilities(hardened, images)} for name, images in probes.items()}
-    rejection = {
-        name: {model: float(_rejected(p[model], thresholds[model], model == "hardened").mean()) for model in ("hardened", "baseline")}
-        for name, p in p_probes.items()
-    }
-    trade_off = []
-    for r in trade_off_rates:
-        t = {model: equal_rate_threshold(_realness(p_clean[model], model == "hardened"), float(r)) for model in p_clean}
-        trade_off.append({
-            "false_reject_rate": float(r),
-            "accepted_and_correct": {m: float((correct[m] & ~(_realness(p_clean[m], m == "hardened") < t[m])).mean()) for m in p_clean},
-            "rejection": {
-                name: {m: float((_realness(p[m], m == "hardened") < t[m]).mean()) for m in ("hardened", "baseline")}
-                for name, p in p_probes.items()
-            },
-        })  # fmt: skip
+        thresholds = _equal_rate_thresholds(p_clean, float(false_reject_rate))
+    rejected_clean, at_point = _compare(p_clean, p_probes, correct, thresholds)
+    trade_off = [
+        {"false_reject_rate": float(r), **_compare(p_clean, p_probes, correct, _equal_rate_thresholds(p_clean, float(r)))[1]}
+        for r in trade_off_rates
+    ]
     report = {
         "clean_accuracy": {name: float(c.mean()) for name, c in correct.items()},
         "false_reject_rate": {name: float(r.mean()) for name, r in rejected_clean.items()},
-        "accepted_and_correct": {name: float((correct[name] & ~rejected_clean[name]).mean()) for name in correct},
+        "accepted_and_correct": at_point["accepted_and_correct"],
         "threshold": thresholds,
-        "rejection": rejection,
+        "rejection": at_point["rejection"],
         "trade_off": trade_off,
         "sizes": {"train": len(x_train), "held_out": len(x_test), "probe": n_probe, "inverted": len(x_test)},
         "settings": {
