@@ -71,20 +71,31 @@ def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False, creat
     return path
 
 
-def save_model_atomically(model: Any, path: str | os.PathLike) -> Path:
-    """``model.save(path)`` through a temporary file in the same directory and an atomic rename.
-
-    A crash during the save leaves the previous file intact.
-    """
+def _write_atomically(path: str | os.PathLike, write) -> Path:
+    """``write(tmp)`` to a temporary ``.keras`` name in the same directory, then rename it to ``path``:
+    a crash midway leaves the previous file intact and no temporary file behind."""
     target = Path(path)
     tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}.keras")
     try:
-        model.save(tmp)
+        write(tmp)
         os.replace(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+def save_model_atomically(model: Any, path: str | os.PathLike) -> Path:
+    """``model.save(path)`` through a temporary file in the same directory and an atomic rename.
+
+    A crash during the save leaves the previous file intact.
+    """
+    return _write_atomically(path, model.save)
+
+
+def copy_file_atomically(source: str | os.PathLike, path: str | os.PathLike) -> Path:
+    """Copy ``source`` to ``path`` the way :func:`save_model_atomically` saves."""
+    return _write_atomically(path, lambda tmp: shutil.copyfile(source, tmp))
 
 
 def _normalized(value: Any) -> Any:
@@ -250,6 +261,7 @@ def train(
         The trained :class:`~kgan.GANModel`.
     """
     from kgan import architectures, datasets, losses
+    from kgan.callbacks.checkpoint import check_snapshot_every
 
     # first: devices can only be made before the backend runs anything
     parallel = None
@@ -262,8 +274,7 @@ def train(
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
-    if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, (int, np.integer)) or snapshot_every < 0:
-        raise ConfigurationError(f"snapshot_every must be 0 (no snapshots) or a positive number of epochs, received {snapshot_every!r}")
+    check_snapshot_every(snapshot_every)
     # Resolve every name and the data before touching the disk or training anything.
     build = architectures.get(architecture)
     gan_loss = None if loss is None else losses.get(loss)

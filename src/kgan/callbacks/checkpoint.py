@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from kgan.callbacks.nan_guard import first_non_finite
 from kgan.errors import ConfigurationError
 
-__all__ = ["AtomicCheckpoint"]
+__all__ = ["AtomicCheckpoint", "check_snapshot_every"]
+
+
+def check_snapshot_every(snapshot_every) -> int:
+    """``snapshot_every`` as an int: 0 (no snapshots) or a positive number of epochs."""
+    if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, (int, np.integer)) or snapshot_every < 0:
+        raise ConfigurationError(f"snapshot_every: expected 0 (no snapshots) or a positive number of epochs, received {snapshot_every!r}.")
+    return int(snapshot_every)
 
 
 class AtomicCheckpoint(keras.callbacks.Callback):
@@ -31,14 +37,12 @@ class AtomicCheckpoint(keras.callbacks.Callback):
 
     def __init__(self, path, every_epochs: int = 1, snapshot_every: int = 0, snapshots_dir=None):
         super().__init__()
-        if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int) or snapshot_every < 0:
-            raise ConfigurationError(f"snapshot_every: expected 0 (none) or a positive number of epochs, received {snapshot_every!r}.")
         self.path, self.every_epochs = path, int(every_epochs)
-        self.snapshot_every = snapshot_every
+        self.snapshot_every = check_snapshot_every(snapshot_every)
         self.snapshots_dir = Path(snapshots_dir) if snapshots_dir is not None else Path(path).parent / "snapshots"
 
     def on_epoch_end(self, epoch, logs=None):
-        from kgan.runs import save_model_atomically
+        from kgan.runs import copy_file_atomically, save_model_atomically
 
         if (epoch + 1) % self.every_epochs:
             return
@@ -47,7 +51,4 @@ class AtomicCheckpoint(keras.callbacks.Callback):
         saved = save_model_atomically(self.model, self.path)
         if self.snapshot_every and (epoch + 1) % self.snapshot_every == 0:
             self.snapshots_dir.mkdir(parents=True, exist_ok=True)
-            target = self.snapshots_dir / f"epoch_{epoch + 1:04d}.keras"
-            tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}.keras")
-            shutil.copyfile(saved, tmp)
-            os.replace(tmp, target)
+            copy_file_atomically(saved, self.snapshots_dir / f"epoch_{epoch + 1:04d}.keras")
