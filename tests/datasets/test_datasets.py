@@ -90,3 +90,34 @@ def test_epoch_batches_depend_only_on_seed_and_epoch():
     assert not np.array_equal(epochs[0], epochs[1])
     resumed = [b.numpy() for b in epoch_batches(x, 4, seed=3, first_epoch=1, end_epoch=3)]
     np.testing.assert_array_equal(np.concatenate(resumed)[:, 0], np.concatenate(epochs[1:]))
+
+
+def test_epoch_batches_are_each_epochs_permutation_in_order():
+    from kgan.datasets.batches import epoch_batches, epoch_permutation
+
+    x = np.arange(10, dtype="float32")[:, None]
+    y = np.arange(10, dtype="int32") * 7
+    rows = [(a.numpy()[:, 0], b.numpy()) for a, b in epoch_batches(x, 4, seed=5, first_epoch=2, end_epoch=4, y=y)]
+    order = np.concatenate([r for r, _ in rows]).astype(int)
+    np.testing.assert_array_equal(order, np.concatenate([epoch_permutation(10, 5, 2), epoch_permutation(10, 5, 3)]))
+    np.testing.assert_array_equal(np.concatenate([t for _, t in rows]), order * 7)  # labels stay with their rows
+
+
+def test_epoch_batches_stream_does_not_grow_with_the_number_of_epochs():
+    """A run of a billion epochs starts as fast as a run of one: each epoch's order is made when read."""
+    import resource
+    import time
+
+    from kgan.datasets.batches import epoch_batches, epoch_permutation
+
+    x = np.zeros((5000, 1), "float32") + np.arange(5000, dtype="float32")[:, None]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    started = time.perf_counter()
+    stream = iter(epoch_batches(x, 32, seed=0, first_epoch=999_999, end_epoch=10**9))
+    first = next(stream).numpy()[:, 0]
+    elapsed = time.perf_counter() - started
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    # the materialised orders of 10**9 epochs of 5,000 rows would be 40 TB; one epoch is 40 kB
+    assert elapsed < 10, f"first batch after {elapsed:.1f} s"
+    assert grown_mib < 200, f"peak memory grew by {grown_mib:.0f} MiB"
+    np.testing.assert_array_equal(first, epoch_permutation(5000, 0, 999_999)[:32])

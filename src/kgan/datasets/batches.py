@@ -18,15 +18,28 @@ def epoch_batches(x: np.ndarray, batch_size: int, seed: int, first_epoch: int, e
     With ``y`` (labels, or a second array of the same length) it yields ``(x_batch, y_batch)`` pairs
     cut from the same rows.
 
-    Each epoch is :func:`epoch_permutation` cut into ``ceil(n / batch_size)`` batches (the last one
-    partial), so ``fit(dataset, steps_per_epoch=ceil(n / batch_size), initial_epoch=first_epoch)``
-    reads, for every epoch, exactly the batches an uninterrupted run reads. (A ``keras.utils.PyDataset``
-    cannot promise this: Keras prefetches from it across its own restarts.)
+    Each epoch is [`epoch_permutation`][kgan.datasets.batches.epoch_permutation] cut into
+    ``ceil(n / batch_size)`` batches (the last one partial), so
+    ``fit(dataset, steps_per_epoch=ceil(n / batch_size), initial_epoch=first_epoch)`` reads, for every
+    epoch, exactly the batches an uninterrupted run reads. (A ``keras.utils.PyDataset`` cannot promise
+    this: Keras prefetches from it across its own restarts.)
+
+    The stream is lazy: an epoch's permutation is computed when the pipeline reaches that epoch, so
+    memory and the time to the first batch do not depend on ``end_epoch`` (a million epochs cost what
+    one does until they are read).
     """
     import tensorflow as tf
 
     n = len(x)
-    orders = np.stack([epoch_permutation(n, seed, e) for e in range(first_epoch, max(end_epoch, first_epoch + 1))])
+
+    def order(epoch):  # runs inside tf.data, once per epoch, when that epoch is reached
+        return epoch_permutation(n, seed, int(epoch))
+
+    def epoch_of_batches(epoch):
+        rows = tf.numpy_function(order, [epoch], tf.int64, stateful=False)
+        rows = tf.ensure_shape(rows, [n])
+        return tf.data.Dataset.from_tensor_slices(rows).batch(batch_size)
+
     data = tf.constant(x)
     if y is None:
         gather = lambda rows: tf.gather(data, rows)  # noqa: E731
@@ -34,8 +47,8 @@ def epoch_batches(x: np.ndarray, batch_size: int, seed: int, first_epoch: int, e
         targets = tf.constant(y)
         gather = lambda rows: (tf.gather(data, rows), tf.gather(targets, rows))  # noqa: E731
     return (
-        tf.data.Dataset.from_tensor_slices(orders)
-        .flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
+        tf.data.Dataset.range(int(first_epoch), max(int(end_epoch), int(first_epoch) + 1))
+        .flat_map(epoch_of_batches)
         .map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         .prefetch(tf.data.AUTOTUNE)
     )
