@@ -1,7 +1,7 @@
 """Data-parallel training on several devices, through the backend's own distribution engine.
 
-kgan adds no launcher and no engine of its own. :func:`data_parallel` picks the engine of the running
-Keras backend and returns a :class:`DataParallel` whose :meth:`~DataParallel.scope` the model is built,
+kgan adds no launcher and no engine of its own. [`data_parallel()`][kgan.distribute.data_parallel] picks the engine of the running
+Keras backend and returns a [`DataParallel`][kgan.distribute.DataParallel] whose [`scope()`][kgan.distribute.DataParallel.scope] the model is built,
 compiled (and loaded) in; ``fit`` then trains it on every device:
 
 - TensorFlow: ``tf.distribute.MirroredStrategy`` over ``devices`` GPUs, or over ``devices`` logical
@@ -14,7 +14,7 @@ compiled (and loaded) in; ``fit`` then trains it on every device:
 
 A step on N replicas with global batch B computes what one device computes on B: losses are means
 over the global batch, random draws are those of one device, batch-norm statistics are the global
-batch's (:mod:`kgan.models.backend`), so a run can resume on a different number of devices.
+batch's (`kgan.models.backend`), so a run can resume on a different number of devices.
 
 Example:
     >>> parallel = kgan.distribute.data_parallel(2)      # first, before TensorFlow touches a device
@@ -65,7 +65,7 @@ class DataParallel:
 
     def scope(self):
         """Build, compile, load and ``fit`` models inside this: ``strategy.scope()`` on TensorFlow,
-        ``distribution.scope()`` on JAX (where :func:`data_parallel` has also set it for the whole
+        ``distribution.scope()`` on JAX (where [`data_parallel()`][kgan.distribute.data_parallel] has also set it for the whole
         program with ``keras.distribution.set_distribution``)."""
         if hasattr(self.strategy, "scope"):
             return self.strategy.scope()
@@ -93,7 +93,7 @@ def data_parallel(devices: int) -> DataParallel:
             else CPU devices. ``1`` is allowed (and with ``TF_CONFIG`` means one replica per worker).
 
     Returns:
-        A :class:`DataParallel`: build and compile the model inside ``.scope()``; write files only
+        A [`DataParallel`][kgan.distribute.DataParallel]: build and compile the model inside ``.scope()``; write files only
         where ``.is_chief``.
 
     Raises:

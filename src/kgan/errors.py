@@ -1,6 +1,6 @@
 """kgan's exceptions.
 
-Every error kgan raises on purpose derives from :class:`KganError`, so callers (and the CLI) can tell a
+Every error kgan raises on purpose derives from [`KganError`][kgan.errors.KganError], so callers (and the CLI) can tell a
 user mistake, answered with a message that says what to change, from a bug. The subclasses also derive
 from the built-in exception a Python user would expect (``ValueError``, ``LookupError``, ...), so
 existing ``except ValueError`` code keeps working.

@@ -124,7 +124,7 @@ class EqualizedConv2D(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="kgan")
 class EqualizedDense(keras.layers.Layer):
-    """A dense layer with the equalized learning rate (see :class:`EqualizedConv2D`)."""
+    """A dense layer with the equalized learning rate (see [`EqualizedConv2D`][kgan.layers.EqualizedConv2D])."""
 
     def __init__(self, units: int, gain: float = 2**0.5, **kwargs):
         super().__init__(**kwargs)

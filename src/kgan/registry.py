@@ -6,10 +6,10 @@ A distribution (kgan itself, or a third party's package) declares entries in its
     my-gan = "my_package.models:build_my_gan"
 
 Discovery reads installed package metadata only and imports nothing; an entry is imported the first
-time it is asked for and then cached. A broken entry raises :class:`~kgan.errors.PluginLoadError`
+time it is asked for and then cached. A broken entry raises [`PluginLoadError`][kgan.errors.PluginLoadError]
 naming the distribution, its version and the entry point, and never affects other entries, listing,
-or ``import kgan``. Two distributions claiming one name is a :class:`~kgan.errors.DuplicateNameError`
-naming both; an in-process :meth:`Registry.register` never silently replaces an installed entry.
+or ``import kgan``. Two distributions claiming one name is a [`DuplicateNameError`][kgan.errors.DuplicateNameError]
+naming both; an in-process [`Registry.register()`][kgan.registry.Registry.register] never silently replaces an installed entry.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Entry:
         kind: ``"architecture"`` or ``"loss"``.
         group: The entry-point group, for example ``"kgan.architectures"``.
         target: ``"module:attribute"`` for entry points, the object's qualified name otherwise.
-        distribution: The distribution that declares it; ``None`` for :meth:`Registry.register`.
+        distribution: The distribution that declares it; ``None`` for [`Registry.register()`][kgan.registry.Registry.register].
         version: That distribution's version, or ``None``.
     """
 

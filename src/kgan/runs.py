@@ -94,7 +94,7 @@ def save_model_atomically(model: Any, path: str | os.PathLike) -> Path:
 
 
 def copy_file_atomically(source: str | os.PathLike, path: str | os.PathLike) -> Path:
-    """Copy ``source`` to ``path`` the way :func:`save_model_atomically` saves."""
+    """Copy ``source`` to ``path`` the way [`save_model_atomically()`][kgan.runs.save_model_atomically] saves."""
     return _write_atomically(path, lambda tmp: shutil.copyfile(source, tmp))
 
 
@@ -224,7 +224,7 @@ def train(
 
     Args:
         architecture: Registered architecture name (``kgan list``).
-        dataset: Dataset name or path (:func:`kgan.datasets.load`).
+        dataset: Dataset name or path ([`kgan.datasets.load()`][kgan.datasets.load]).
         dataset_b: The second image domain of two-domain architectures (``cyclegan``'s Y,
             ``cogan``'s B); each epoch reads both in independent orders (unpaired).
         loss: Registered loss name (or GANLoss); ``None`` uses the architecture's recipe.
@@ -246,7 +246,7 @@ def train(
             fixed latents, metrics.csv and sample grids); ``True``: require such a run; ``False``:
             never resume (an existing run is refused unless ``overwrite``).
         devices: Train data-parallel on this many devices of this machine with the backend's own
-            engine (:func:`kgan.distribute.data_parallel`; with ``TF_CONFIG`` set, on every worker of
+            engine ([`kgan.distribute.data_parallel()`][kgan.distribute.data_parallel]; with ``TF_CONFIG`` set, on every worker of
             a multi-worker cluster). ``batch_size`` stays the global batch, so the run computes what
             one device would and can be resumed on a different number of devices. Only the chief
             worker writes ``out``; the others write to a temporary directory they delete.
@@ -258,7 +258,7 @@ def train(
         kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
 
     Returns:
-        The trained :class:`~kgan.GANModel`.
+        The trained [`GANModel`][kgan.GANModel].
     """
     from kgan import architectures, datasets, losses
     from kgan.callbacks.checkpoint import check_snapshot_every
@@ -318,7 +318,7 @@ def train(
 
 
 def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel, *, architecture, dataset, dataset_b, loss, verbose, evaluate_every, eval_samples, callbacks, snapshot_every=0):
-    """:func:`train` after its checks, inside the data-parallel scope when there is one."""
+    """[`train()`][kgan.runs.train] after its checks, inside the data-parallel scope when there is one."""
     import keras
 
     from kgan import losses

@@ -1,7 +1,7 @@
 """Architectures: builders registered under the ``kgan.architectures`` entry-point group.
 
 An architecture is a callable that takes keyword options, at least ``input_shape`` (the shape of one
-real sample) and ``latent_dim``, and returns an uncompiled :class:`~kgan.GANModel`: a factory function
+real sample) and ``latent_dim``, and returns an uncompiled [`GANModel`][kgan.GANModel]: a factory function
 or a ``GANModel`` subclass. kgan's own (``dcgan``, ``mlp``) are found through kgan's entry points,
 exactly like a third party's.
 

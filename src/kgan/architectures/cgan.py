@@ -73,7 +73,7 @@ def cgan(
     ema_momentum: float | None = 0.999,
     **kwargs,
 ) -> ConditionalGANModel:
-    """An uncompiled :class:`~kgan.models.ConditionalGANModel` on the dcgan networks.
+    """An uncompiled [`ConditionalGANModel`][kgan.models.ConditionalGANModel] on the dcgan networks.
 
     Args:
         input_shape: ``(H, W, C)``, H and W divisible by 4.
@@ -87,7 +87,7 @@ def cgan(
         d_depth: Convolutions in the discriminator (2 or 3).
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Generator weight average for sampling (``None``: off).
-        **kwargs: Passed to :class:`~kgan.models.ConditionalGANModel`.
+        **kwargs: Passed to [`ConditionalGANModel`][kgan.models.ConditionalGANModel].
 
     Example:
         >>> x, y = kgan.datasets.load("mnist-5k", with_labels=True)

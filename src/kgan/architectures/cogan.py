@@ -78,7 +78,7 @@ test measures; dcgan's R1 penalty has not been measured on cogan)."""
 
 
 def cogan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 32, seed: int | None = None, ema_momentum: float | None = 0.999, **kwargs) -> CoGANModel:
-    """An uncompiled :class:`~kgan.models.CoGANModel`.
+    """An uncompiled [`CoGANModel`][kgan.models.CoGANModel].
 
     Args:
         input_shape: ``(H, W, C)`` of each domain, H and W divisible by 4.
@@ -86,7 +86,7 @@ def cogan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 32, seed:
         width: As for dcgan.
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Generator weight average for sampling (``None``: off).
-        **kwargs: Passed to :class:`~kgan.models.CoGANModel`.
+        **kwargs: Passed to [`CoGANModel`][kgan.models.CoGANModel].
 
     Example:
         >>> gan = kgan.architectures.get("cogan")()

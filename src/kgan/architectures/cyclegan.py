@@ -68,15 +68,15 @@ def cyclegan(
     seed: int | None = None,
     **kwargs,
 ) -> CycleGANModel:
-    """An uncompiled :class:`~kgan.models.CycleGANModel`.
+    """An uncompiled [`CycleGANModel`][kgan.models.CycleGANModel].
 
     Args:
         input_shape: ``(H, W, C)`` of both domains, H and W divisible by 4.
         width: Channels of the first layer of each network.
         n_res: Residual blocks in each generator.
-        cycle_weight, identity_weight, pool_size: As :class:`~kgan.models.CycleGANModel`.
+        cycle_weight, identity_weight, pool_size: As [`CycleGANModel`][kgan.models.CycleGANModel].
         seed: Seed of the weights' initialisation and of the training noise.
-        **kwargs: Passed to :class:`~kgan.models.CycleGANModel`.
+        **kwargs: Passed to [`CycleGANModel`][kgan.models.CycleGANModel].
 
     Example:
         >>> gan = kgan.architectures.get("cyclegan")(input_shape=(28, 28, 1))

@@ -76,7 +76,7 @@ def dcgan_discriminator(input_shape, width: int = 32, spectral_norm: bool = Fals
 
     Without batch norm it suits every loss, WGAN-GP included (whose per-sample penalty batch norm
     would break). ``spectral_norm=True`` wraps each layer in ``keras.layers.SpectralNormalization``.
-    ``depth`` 3 (default) adds a third convolution at a quarter resolution (:func:`discriminator_features`).
+    ``depth`` 3 (default) adds a third convolution at a quarter resolution ([`discriminator_features()`][kgan.architectures.dcgan.discriminator_features]).
     """
     h, w, c = image_shape(input_shape, 4)
     x_in = keras.Input((h, w, c), name="x")
@@ -105,7 +105,7 @@ def dcgan(
     ema_momentum: float | None = 0.999,
     **kwargs,
 ) -> GANModel:
-    """An uncompiled DCGAN :class:`~kgan.GANModel` with :data:`RECIPE` as its compile defaults.
+    """An uncompiled DCGAN [`GANModel`][kgan.GANModel] with [`RECIPE`][kgan.architectures.dcgan.RECIPE] as its compile defaults.
 
     Args:
         input_shape: ``(H, W, C)``, H and W divisible by 4, C in {1, 3}.
@@ -120,7 +120,7 @@ def dcgan(
         d_depth: Convolutions in the discriminator: 3 (default) or the classic DCGAN's 2.
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Momentum of the generator weight average used for sampling (``None``: off).
-        **kwargs: Passed to :class:`~kgan.GANModel` (``name``, ``data_range``, ``recipe``).
+        **kwargs: Passed to [`GANModel`][kgan.GANModel] (``name``, ``data_range``, ``recipe``).
 
     Example:
         >>> gan = kgan.architectures.get("dcgan")(input_shape=(32, 32, 3), width=32)
@@ -137,4 +137,4 @@ def dcgan(
 
 
 dcgan.test_options = {"input_shape": (8, 8, 1), "latent_dim": 4, "width": 4}
-"""Small, fast options for :func:`kgan.testing.check_architecture`."""
+"""Small, fast options for [`kgan.testing.check_architecture()`][kgan.testing.check_architecture]."""

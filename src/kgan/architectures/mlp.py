@@ -70,9 +70,9 @@ def mlp(
     ema_momentum: float | None = 0.999,
     **kwargs,
 ) -> GANModel:
-    """An uncompiled MLP :class:`~kgan.GANModel` for vectors of shape ``input_shape = (d,)``.
+    """An uncompiled MLP [`GANModel`][kgan.GANModel] for vectors of shape ``input_shape = (d,)``.
 
-    Its :attr:`~kgan.GANModel.recipe` makes ``compile()`` default to BCE with an R1 penalty
+    Its `recipe` makes ``compile()`` default to BCE with an R1 penalty
     (gamma 1) and ``Adam(1e-3, beta_1=0.5)``, and sampling uses the generator's weight average.
 
     Args:
@@ -82,7 +82,7 @@ def mlp(
         depth: Hidden layers in each network.
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Generator weight average momentum (``None`` for none).
-        **kwargs: Passed to :class:`~kgan.GANModel` (``recipe`` overrides the default recipe).
+        **kwargs: Passed to [`GANModel`][kgan.GANModel] (``recipe`` overrides the default recipe).
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
@@ -96,4 +96,4 @@ def mlp(
 
 
 mlp.test_options = {"input_shape": (2,), "latent_dim": 2, "units": 8, "depth": 1}
-"""Small, fast options for :func:`kgan.testing.check_architecture`."""
+"""Small, fast options for [`kgan.testing.check_architecture()`][kgan.testing.check_architecture]."""

@@ -1,5 +1,5 @@
 """ProGAN (Karras et al., 2018) networks: pixel normalization in G, minibatch standard deviation in D,
-equalized learning rate in both, one block per resolution of :func:`~kgan.models.progan.growth_resolutions`.
+equalized learning rate in both, one block per resolution of [`growth_resolutions()`][kgan.models.progan.growth_resolutions].
 
 Shapes, for ``input_shape=(H, W, C)``, resolutions ``r_0 .. r_{S-1} = H`` and ``width=w`` (channels
 ``w * 2^(S-1-k)`` at resolution ``r_k``, at most ``8w``)::
@@ -91,7 +91,7 @@ which needs five critic steps), Adam(1e-3, beta_1=0) as in the paper, batch 32."
 
 
 def progan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 16, phase_images: int = 20_000, seed: int | None = None, ema_momentum: float | None = 0.999, **kwargs) -> ProGANModel:
-    """An uncompiled :class:`~kgan.models.ProGANModel`.
+    """An uncompiled [`ProGANModel`][kgan.models.ProGANModel].
 
     Args:
         input_shape: ``(H, H, C)``, H reachable by doubling from 3..8 (28, 32, 64, ...).
@@ -101,7 +101,7 @@ def progan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 16, phas
             With the default 20,000 and ``mnist-5k`` a phase is 4 epochs: 20 epochs reach 28x28.
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Generator weight average for sampling (``None``: off).
-        **kwargs: Passed to :class:`~kgan.models.ProGANModel`.
+        **kwargs: Passed to [`ProGANModel`][kgan.models.ProGANModel].
 
     Example:
         >>> gan = kgan.architectures.get("progan")(input_shape=(28, 28, 1), phase_images=20_000)

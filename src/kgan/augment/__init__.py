@@ -4,8 +4,8 @@
 >>> data = augment.RejectClassDataset(x, y, fakes=[gan], num_classes=10, fake_ratio=0.5)
 >>> classifier.fit(data, epochs=8)                    # K + 1 outputs; argmax == 10: "not a digit"
 
-:func:`harden` trains a baseline and a hardened classifier side by side and reports what each rejects
-(``kgan harden`` on the command line); :func:`measure_augmentation` measures whether class-conditional
+[`harden()`][kgan.augment.harden] trains a baseline and a hardened classifier side by side and reports what each rejects
+(``kgan harden`` on the command line); [`measure_augmentation()`][kgan.augment.measure_augmentation] measures whether class-conditional
 fakes help a classifier trained on scarce data.
 """
 

@@ -67,7 +67,7 @@ def check_classifier(classifier: keras.Model, sample_shape: tuple, num_outputs: 
     """Check that ``classifier`` reads ``sample_shape`` images and has a softmax/logit head of ``num_outputs``.
 
     Returns:
-        :func:`head_kind` of the classifier.
+        [`head_kind()`][kgan.augment.checks.head_kind] of the classifier.
     """
     if not isinstance(classifier, keras.Model):
         raise ConfigurationError(f"classifier: expected a keras.Model, received {type(classifier).__name__}.")

@@ -1,4 +1,4 @@
-"""A small image classifier, the default model :func:`kgan.augment.harden` trains."""
+"""A small image classifier, the default model [`kgan.augment.harden()`][kgan.augment.harden] trains."""
 
 from __future__ import annotations
 

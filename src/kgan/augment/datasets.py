@@ -5,9 +5,9 @@ batch_size)`` fakes; the real examples are shuffled and each is seen once per ep
 trained on the mixed data takes the same number of steps over the same real data as one trained on the
 real data alone):
 
-- :class:`RejectClassDataset`: fakes labelled as an extra class ``K`` ("not a real digit"), optionally
+- [`RejectClassDataset`][kgan.augment.datasets.RejectClassDataset]: fakes labelled as an extra class ``K`` ("not a real digit"), optionally
   the hardest ones (hard-negative mining) — the classifier learns to reject what only looks real.
-- :class:`ConditionalFakesDataset`: fakes from a conditional generator labelled as the class they were
+- [`ConditionalFakesDataset`][kgan.augment.datasets.ConditionalFakesDataset]: fakes from a conditional generator labelled as the class they were
   generated for — more examples per class when real data is scarce.
 
 Labels come out as they went in: integer classes give integer classes, one-hot rows give one-hot rows
@@ -122,8 +122,8 @@ class RejectClassDataset(_MixedDataset):
         x: Real examples ``(n, *sample_shape)`` in the generators' range (``[-1, 1]`` for kgan's).
         y: Their classes: integers ``(n,)`` or one-hot ``(n, K)``; batches carry the same form
             (one-hot batches get ``K + 1`` columns).
-        fakes: A :class:`~kgan.augment.FakeSource` (generated on the fly, fresh every epoch), a
-            :class:`~kgan.augment.FakePool` (pre-generated), a generator, or a list of generators.
+        fakes: A [`FakeSource`][kgan.augment.FakeSource] (generated on the fly, fresh every epoch), a
+            [`FakePool`][kgan.augment.FakePool] (pre-generated), a generator, or a list of generators.
         num_classes: ``K``, the number of real classes.
         batch_size: Real examples per batch; each batch also carries ``round(fake_ratio * batch_size)`` fakes.
         fake_ratio: Fakes per real example, in ``(0, 8]``.
@@ -202,12 +202,12 @@ class ConditionalFakesDataset(_MixedDataset):
     >>> model.fit(data, epochs=30)
 
     Whether it helps depends on how faithful the generator's classes are; measure it with
-    :func:`kgan.augment.measure_augmentation` (same classifier, same steps, with and without).
+    [`kgan.augment.measure_augmentation()`][kgan.augment.measure_augmentation] (same classifier, same steps, with and without).
 
     Args:
-        x, y, batch_size, seed, shuffle, **kwargs: As :class:`RejectClassDataset`.
-        fakes: Conditional generators (a :class:`~kgan.models.ConditionalGANModel`, its ``.keras`` path,
-            a bare ``[z, one_hot(y)]`` generator) or a labelled :class:`~kgan.augment.FakePool`.
+        x, y, batch_size, seed, shuffle, **kwargs: As [`RejectClassDataset`][kgan.augment.datasets.RejectClassDataset].
+        fakes: Conditional generators (a [`ConditionalGANModel`][kgan.models.ConditionalGANModel], its ``.keras`` path,
+            a bare ``[z, one_hot(y)]`` generator) or a labelled [`FakePool`][kgan.augment.FakePool].
         num_classes: ``K``; must equal the generator's number of classes.
         fake_ratio: Fakes per real example, in ``(0, 8]``; classes are balanced among the fakes.
     """

@@ -1,11 +1,11 @@
 """Harden a classifier with generated fakes and measure what it rejects, side by side with a baseline.
 
-The procedure :func:`harden` runs (and ``kgan harden`` calls):
+The procedure [`harden()`][kgan.augment.harden.harden] runs (and ``kgan harden`` calls):
 
 1. Split the labelled data into a training part and a held-out part, stratified by class.
 2. Train a **baseline** classifier (``K`` outputs) on the real training part, and a **hardened** one
    (same architecture with ``K + 1`` outputs, same seed, epochs, batch size, same real examples in the
-   same number of steps) on :class:`~kgan.augment.RejectClassDataset`: every batch also carries fakes
+   same number of steps) on [`RejectClassDataset`][kgan.augment.RejectClassDataset]: every batch also carries fakes
    labelled ``K``.
 3. Build probe sets that are not real examples: fakes of a *different* generator than the ones used in
    training, uniform noise, blends of two digits, inverted digits.
@@ -74,12 +74,12 @@ def equal_rate_threshold(clean_max_probability: np.ndarray, false_reject_rate: f
 
 @dataclasses.dataclass
 class HardeningResult:
-    """What :func:`harden` measured, and the two trained classifiers.
+    """What [`harden()`][kgan.augment.harden.harden] measured, and the two trained classifiers.
 
     Attributes:
         report: JSON-ready dict with, for ``"baseline"`` and ``"hardened"`` each: ``clean_accuracy``
             (argmax over the ``K`` real classes, held-out real data), ``false_reject_rate``,
-            ``accepted_and_correct`` and ``threshold`` (see :meth:`rejects`); ``rejection`` (probe set
+            ``accepted_and_correct`` and ``threshold`` (see [`rejects()`][kgan.augment.harden.HardeningResult.rejects]); ``rejection`` (probe set
             -> ``{"hardened", "baseline"}`` fractions), ``settings`` and the sizes used.
         baseline, hardened: The classifiers (``K`` and ``K + 1`` softmax/logit outputs).
         probes: Probe set name -> images, for pictures.
@@ -242,16 +242,16 @@ def harden(
         x: Real images ``(n, H, W, C)`` in ``[-1, 1]``.
         y: Integer classes ``(n,)`` (or one-hot ``(n, K)``).
         gans: The generator(s) whose fakes the hardened classifier trains on (what
-            :class:`~kgan.augment.FakeSource` accepts, or a :class:`~kgan.augment.FakePool`).
+            [`FakeSource`][kgan.augment.FakeSource] accepts, or a [`FakePool`][kgan.augment.FakePool]).
         probe_gans: Different generator(s), whose fakes are a probe set (never seen in training).
         num_classes: ``K``; default ``max(y) + 1``.
         build_classifier: ``(input_shape, num_outputs) -> keras.Model`` with a softmax or logit head;
-            default :func:`~kgan.augment.small_classifier`. Called once per model, after the same seed.
+            default [`small_classifier()`][kgan.augment.small_classifier]. Called once per model, after the same seed.
         epochs: Passes over the real training part, for both models.
         batch_size: Real examples per step, for both models (the hardened one's batches carry
             ``round(fake_ratio * batch_size)`` fakes on top).
         fake_ratio: Fakes per real example in the hardened model's batches.
-        hard_negatives: Fraction of the fakes chosen as hard negatives (:class:`~kgan.augment.RejectClassDataset`).
+        hard_negatives: Fraction of the fakes chosen as hard negatives ([`RejectClassDataset`][kgan.augment.RejectClassDataset]).
         held_out: Fraction of every class held out for evaluation.
         n_probe: Images per probe set (noise, fakes, blends); inverted digits use every held-out image.
         learning_rate: Adam's learning rate for both.
@@ -271,7 +271,7 @@ def harden(
             the hardened classifier's advantage differs from one probe set to another along the way.
 
     Returns:
-        :class:`HardeningResult`.
+        [`HardeningResult`][kgan.augment.harden.HardeningResult].
     """
     if false_reject_rate is not None and (
         isinstance(false_reject_rate, bool) or not isinstance(false_reject_rate, (int, float)) or not 0 <= false_reject_rate < 1

@@ -63,17 +63,17 @@ def measure_augmentation(
 
     Both runs of a seed start from the same weights and take the same steps over the same real
     batches; the augmented run's batches also carry ``round(fake_ratio * batch_size)`` fakes of
-    balanced classes (:class:`~kgan.augment.ConditionalFakesDataset`).
+    balanced classes ([`ConditionalFakesDataset`][kgan.augment.ConditionalFakesDataset]).
 
     Args:
         x_train, y_train: The (scarce) real training data, images in ``[-1, 1]`` and classes.
         x_test, y_test: Held-out real data the accuracy is measured on.
         fakes: A conditional generator, its ``.keras`` path, or a labelled
-            :class:`~kgan.augment.FakePool`.
+            [`FakePool`][kgan.augment.FakePool].
         num_classes: ``K``.
         epochs, batch_size, fake_ratio, learning_rate: Training settings shared by both runs.
         seeds: One pair of runs per seed.
-        build_classifier: ``(input_shape, K) -> keras.Model``; default :func:`~kgan.augment.small_classifier`.
+        build_classifier: ``(input_shape, K) -> keras.Model``; default [`small_classifier()`][kgan.augment.small_classifier].
     """
     if not seeds:
         raise ConfigurationError("seeds: expected at least one seed, received an empty sequence.")

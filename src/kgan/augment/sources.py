@@ -103,9 +103,9 @@ class FakeSource:
     >>> images, labels = source.draw(1000, rng=0)                 # 500 from each; labels None
 
     Args:
-        generators: One generator or a sequence of them. Each is a kgan :class:`~kgan.GANModel` (its
+        generators: One generator or a sequence of them. Each is a kgan [`GANModel`][kgan.GANModel] (its
             weight average is used when it keeps one), the path of its ``.keras`` file, or a bare Keras
-            model taking ``z`` or ``[z, one_hot(y)]`` (what :class:`GeneratorSnapshots` keeps).
+            model taking ``z`` or ``[z, one_hot(y)]`` (what [`GeneratorSnapshots`][kgan.augment.sources.GeneratorSnapshots] keeps).
             Conditional and unconditional generators cannot be mixed.
         batch_size: Samples per forward pass.
     """
@@ -168,7 +168,7 @@ class FakePool:
 
     @classmethod
     def generate(cls, source: FakeSource | Any, n: int, seed: int = 0) -> FakePool:
-        """A pool of ``n`` fakes drawn from ``source`` (a :class:`FakeSource` or what it accepts)."""
+        """A pool of ``n`` fakes drawn from ``source`` (a [`FakeSource`][kgan.augment.sources.FakeSource] or what it accepts)."""
         source = as_source(source)
         images, labels = source.draw(n, rng=seed)
         return cls(images, labels, num_classes=source.num_classes)
@@ -205,8 +205,8 @@ def run_generators(path: str | os.PathLike) -> list[str]:
 
 
 def as_source(fakes: Any) -> Any:
-    """A fake source from a generator or a list of generators (:class:`FakeSource`); a
-    :class:`FakeSource`, :class:`FakePool` or any object with ``sample_shape``, ``num_classes`` and
+    """A fake source from a generator or a list of generators ([`FakeSource`][kgan.augment.sources.FakeSource]); a
+    [`FakeSource`][kgan.augment.sources.FakeSource], [`FakePool`][kgan.augment.sources.FakePool] or any object with ``sample_shape``, ``num_classes`` and
     ``draw(n, rng) -> (images, labels)`` is returned as it is."""
     if isinstance(fakes, (FakeSource, FakePool)) or all(hasattr(fakes, a) for a in ("draw", "sample_shape", "num_classes")):
         return fakes

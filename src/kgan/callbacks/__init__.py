@@ -1,10 +1,10 @@
 """Keras callbacks that let you watch a GAN train.
 
-- :class:`SampleGrid`: a PNG grid from the model's fixed latents every N epochs or steps.
-- :class:`FrechetEvaluation`: Frechet distance, KID and classifier score every N epochs; can stop at a target.
-- :class:`Diagnostics`: ``metrics.csv``, ``training.png`` and warnings when a run looks unhealthy.
-- :class:`StopOnNaN`: stops on NaN/Inf in any logged value (Keras' ``TerminateOnNaN`` reads only ``loss``).
-- :class:`AtomicCheckpoint`: saves the model each epoch through a temporary file, never a NaN model.
+- [`SampleGrid`][kgan.callbacks.SampleGrid]: a PNG grid from the model's fixed latents every N epochs or steps.
+- [`FrechetEvaluation`][kgan.callbacks.FrechetEvaluation]: Frechet distance, KID and classifier score every N epochs; can stop at a target.
+- [`Diagnostics`][kgan.callbacks.Diagnostics]: ``metrics.csv``, ``training.png`` and warnings when a run looks unhealthy.
+- [`StopOnNaN`][kgan.callbacks.StopOnNaN]: stops on NaN/Inf in any logged value (Keras' ``TerminateOnNaN`` reads only ``loss``).
+- [`AtomicCheckpoint`][kgan.callbacks.AtomicCheckpoint]: saves the model each epoch through a temporary file, never a NaN model.
 """
 
 from kgan.callbacks.checkpoint import AtomicCheckpoint

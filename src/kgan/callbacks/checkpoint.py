@@ -24,14 +24,14 @@ class AtomicCheckpoint(keras.callbacks.Callback):
     """``model.save(path)`` after every ``every_epochs`` epochs, through a temporary file and a rename.
 
     Skips the save (keeping the previous file) when the model has a ``stop_reason`` (set by
-    :class:`StopOnNaN`) or when any epoch log is NaN or Inf.
+    [`StopOnNaN`][kgan.callbacks.StopOnNaN]) or when any epoch log is NaN or Inf.
 
     Args:
         path: The ``.keras`` file, overwritten at every save.
         every_epochs: Epochs between saves.
         snapshot_every: Also keep a copy of the saved file every this many epochs, as
             ``snapshots_dir/epoch_NNNN.keras`` (0: none). Snapshots along training are fakes of
-            varied quality for :mod:`kgan.augment` (``kgan harden --gan RUN_DIR`` uses them all).
+            varied quality for [`kgan.augment`][kgan.augment] (``kgan harden --gan RUN_DIR`` uses them all).
         snapshots_dir: Where the snapshots go; default ``snapshots`` beside ``path``.
     """
 

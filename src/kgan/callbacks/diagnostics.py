@@ -42,13 +42,13 @@ class Diagnostics(keras.callbacks.Callback):
     ``steps_per_second`` and ``epoch_seconds``. Rows already in ``metrics.csv`` are kept and
     continued (resume).
 
-    Warnings (:class:`TrainingHealthWarning`), each with a one-line hint:
+    Warnings ([`TrainingHealthWarning`][kgan.callbacks.diagnostics.TrainingHealthWarning]), each with a one-line hint:
 
     - the discriminator wins outright (accuracy >= 0.98 on real and on fake) while G's gradient
       norm fell below a tenth of its first epoch's;
     - diversity of the fixed-latent samples collapsed below a quarter of its best value;
     - a loss exploded (more than 10 times its median so far, and above 10);
-    - NaN or Inf in any value (:class:`StopOnNaN` stops the run).
+    - NaN or Inf in any value ([`StopOnNaN`][kgan.callbacks.StopOnNaN] stops the run).
 
     Bad settings show within the first steps, long before the first epoch ends, so the same logs
     are also judged at the global steps in ``early_steps`` (running means of the epoch so far):

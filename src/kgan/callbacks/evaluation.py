@@ -20,7 +20,7 @@ __all__ = ["FrechetEvaluation"]
 class FrechetEvaluation(keras.callbacks.Callback):
     """Add ``frechet_distance``, ``kid`` and ``classifier_score`` to the epoch logs every N epochs.
 
-    The values appear in the progress bar, in ``History`` and in :class:`Diagnostics`' CSV (put this
+    The values appear in the progress bar, in ``History`` and in [`Diagnostics`][kgan.callbacks.Diagnostics]' CSV (put this
     callback before ``Diagnostics``). Generation uses fixed seeds, so successive values differ only
     because the generator changed. Evaluation time is excluded from nothing: it is reported as
     ``eval_seconds`` so that timing code can subtract it.

@@ -32,8 +32,8 @@ class StopOnNaN(keras.callbacks.Callback):
     """Stop training when any logged value (``d_loss``, ``g_loss``, gradient norms, ...) is NaN or Inf.
 
     Keras' ``TerminateOnNaN`` reads only ``logs["loss"]``, which a GAN does not log. After a stop,
-    :attr:`message` says which step and which value, and the model's ``stop_reason`` is set, so
-    code that saves the model afterwards (``kgan train``, :class:`AtomicCheckpoint`) keeps the last
+    `message` says which step and which value, and the model's ``stop_reason`` is set, so
+    code that saves the model afterwards (``kgan train``, [`AtomicCheckpoint`][kgan.callbacks.AtomicCheckpoint]) keeps the last
     good file instead.
     """
 

@@ -23,7 +23,7 @@ class SampleGrid(keras.callbacks.Callback):
     """Write a PNG grid of samples from the model's fixed latents.
 
     Files are named ``epoch_NNNN.png`` (``epoch_0000.png`` before training) or ``step_NNNNNN.png``, the
-    names :func:`kgan.visual.build_animation` reads. The same latents are used at every epoch, after a
+    names [`kgan.visual.build_animation()`][kgan.visual.build_animation] reads. The same latents are used at every epoch, after a
     resume and after reloading, so a frame-to-frame change is the generator's change alone.
 
     Args:

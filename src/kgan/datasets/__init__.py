@@ -51,7 +51,7 @@ def names() -> dict[str, str]:
 
 
 def mixture(name: str) -> Mixture:
-    """Centres and std of a built-in mixture (``ring8``, ``grid25``), for :func:`kgan.metrics.mode_coverage`."""
+    """Centres and std of a built-in mixture (``ring8``, ``grid25``), for [`kgan.metrics.mode_coverage()`][kgan.metrics.mode_coverage]."""
     if name not in MIXTURES:
         raise UnknownNameError("mixture", name, difflib.get_close_matches(name, MIXTURES), sorted(MIXTURES), hint="")
     return MIXTURES[name]

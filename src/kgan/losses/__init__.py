@@ -1,8 +1,8 @@
 """Loss strategies: adversarial objectives, gradient penalties and reconstruction terms.
 
-One front door for names, as ``keras.losses.get``: :func:`get` accepts a registered name
+One front door for names, as ``keras.losses.get``: [`get()`][kgan.losses.get] accepts a registered name
 (``"bce"``, ``"lsgan"``, ``"hinge"``, ``"wgan-gp"``, ``"bce-r1"`` or a plugin's), a serialized
-config, a :class:`GANLoss` subclass or an instance.
+config, a [`GANLoss`][kgan.losses.GANLoss] subclass or an instance.
 """
 
 from __future__ import annotations
@@ -86,10 +86,10 @@ def get(identifier: Any) -> GANLoss:
 
     Args:
         identifier: ``"bce"`` (or any registered name), ``{"class_name": ..., "config": ...}``,
-            a :class:`GANLoss` subclass, or a :class:`GANLoss` instance (returned as is).
+            a [`GANLoss`][kgan.losses.GANLoss] subclass, or a [`GANLoss`][kgan.losses.GANLoss] instance (returned as is).
 
     Returns:
-        A :class:`GANLoss` instance.
+        A [`GANLoss`][kgan.losses.GANLoss] instance.
 
     Raises:
         kgan.errors.UnknownNameError: For a name nobody registered, with close matches.
@@ -126,5 +126,5 @@ def _deserialize(config: dict) -> Any:
 
 
 def serialize(loss: GANLoss) -> dict:
-    """The config dict that :func:`get` turns back into an equal loss."""
+    """The config dict that [`get()`][kgan.losses.get] turns back into an equal loss."""
     return keras.saving.serialize_keras_object(loss)

@@ -1,4 +1,4 @@
-"""Adversarial objectives: pure functions first, thin :class:`GANLoss` classes around them.
+"""Adversarial objectives: pure functions first, thin [`GANLoss`][kgan.losses.adversarial.GANLoss] classes around them.
 
 All functions take D's raw outputs (logits or critic values), of shape ``(batch, 1)`` or ``(batch,)``,
 and return a scalar mean over the batch.
@@ -93,7 +93,7 @@ class BCE(GANLoss):
     Args:
         minimax: Use the original saturating generator loss ``E[log(1 - D(G(z)))]`` instead.
         label_smoothing: One-sided smoothing of the real label, in ``[0, 0.5)``.
-        penalty: Optional gradient penalty, for example :class:`~kgan.losses.R1Penalty`.
+        penalty: Optional gradient penalty, for example [`R1Penalty`][kgan.losses.R1Penalty].
 
     Example:
         >>> gan.compile(loss=kgan.losses.BCE(penalty=kgan.losses.R1Penalty(gamma=1.0, every=16)))

@@ -14,7 +14,7 @@ class GANLoss:
 
     A loss is pure tensor maths in ``keras.ops``: it never sees a model, a variable or an optimizer.
     ``GANModel`` calls it with the discriminator's raw outputs (logits, or critic values) on a real
-    batch and on a fake batch, and adds :attr:`penalty` when there is one.
+    batch and on a fake batch, and adds `penalty` when there is one.
 
     Subclass it to write a new objective, register the class under the ``kgan.losses`` entry-point
     group, and it is usable everywhere by name::
@@ -24,14 +24,14 @@ class GANLoss:
             def generator_loss(self, fake_logits, real_logits=None): ...
 
     Args:
-        penalty: An optional :class:`~kgan.losses.GradientPenalty` added to the discriminator loss.
+        penalty: An optional [`GradientPenalty`][kgan.losses.GradientPenalty] added to the discriminator loss.
 
     Attributes:
         default_d_steps: Discriminator updates per generator update when ``compile`` is given none.
         decision_threshold: D output above which a sample counts as "judged real" (for accuracy
             diagnostics). 0 for logits and critics.
         requires_real_logits: ``True`` makes ``GANModel`` also pass D's outputs on the real batch to
-            :meth:`generator_loss` (relativistic losses need them).
+            [`generator_loss()`][kgan.losses.base.GANLoss.generator_loss] (relativistic losses need them).
         default_optimizer: Adam settings (``learning_rate``, ``beta_1``, ``beta_2``) this loss needs,
             used by ``compile`` when no optimizers are given and the model's recipe was made for a
             different loss; ``None``: the recipe's optimizer suits it.

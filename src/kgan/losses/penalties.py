@@ -1,7 +1,7 @@
 """Gradient penalties on the discriminator's input: WGAN-GP and R1.
 
 A penalty is pure maths on gradients. The model computes ``grads = dD(x)/dx`` at the points the penalty
-chooses (:meth:`GradientPenalty.points`) through its backend module, then calls the penalty on them.
+chooses ([`GradientPenalty.points()`][kgan.losses.penalties.GradientPenalty.points]) through its backend module, then calls the penalty on them.
 Norms are per sample, over every axis but the batch axis.
 """
 
@@ -39,7 +39,7 @@ def wgan_gradient_penalty(grads):
 
 
 def r1_penalty(grads):
-    """Mean of ``||grad_i||_2^2`` over the batch; the ``gamma / 2`` factor is applied by :class:`R1Penalty`.
+    """Mean of ``||grad_i||_2^2`` over the batch; the ``gamma / 2`` factor is applied by [`R1Penalty`][kgan.losses.penalties.R1Penalty].
 
     Reference: Mescheder et al., "Which Training Methods for GANs do actually Converge?", 2018.
     """
@@ -69,7 +69,7 @@ class GradientPenalty:
         raise NotImplementedError
 
     def __call__(self, grads):
-        """The weighted penalty (a scalar) from the gradients at :meth:`points`."""
+        """The weighted penalty (a scalar) from the gradients at [`points()`][kgan.losses.penalties.GradientPenalty.points]."""
         raise NotImplementedError
 
     def get_config(self) -> dict:
@@ -107,7 +107,7 @@ class R1Penalty(GradientPenalty):
 
     Args:
         gamma: Penalty strength (``weight`` is ``gamma``; the factor 1/2 is applied here).
-        every: Lazy regularization interval, see :class:`GradientPenalty`.
+        every: Lazy regularization interval, see [`GradientPenalty`][kgan.losses.penalties.GradientPenalty].
     """
 
     def __init__(self, gamma: float = 10.0, every: int = 1):

@@ -29,15 +29,15 @@ def conditional_accuracy(gan, n_per_class: int = 200, seed: int = 0, feature_ext
     """Generate ``n_per_class`` samples for every class of a conditional GAN and classify them.
 
     Args:
-        gan: A :class:`~kgan.models.ConditionalGANModel` (anything with ``num_classes`` and
+        gan: A [`ConditionalGANModel`][kgan.models.ConditionalGANModel] (anything with ``num_classes`` and
             ``generate(n, labels=..., seed=...)``).
         n_per_class: Samples per class.
         seed: Seed of the latents.
-        feature_extractor: A :class:`~kgan.metrics.FeatureExtractor` with a logits layer whose classes
+        feature_extractor: A [`FeatureExtractor`][kgan.metrics.FeatureExtractor] with a logits layer whose classes
             are the GAN's labels; default kgan's MNIST classifier (28x28x1 samples).
 
     Returns:
-        :class:`ConditionalAccuracy`.
+        [`ConditionalAccuracy`][kgan.metrics.conditional.ConditionalAccuracy].
     """
     if not hasattr(gan, "num_classes"):
         raise ConfigurationError(f"conditional_accuracy needs a conditional GAN (with num_classes); received {type(gan).__name__}.")

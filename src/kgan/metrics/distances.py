@@ -48,7 +48,7 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps: float = 1e-6) -> float:
 
 
 def frechet_distance_from_features(features_a: np.ndarray, features_b: np.ndarray) -> float:
-    """:func:`frechet_distance` between the statistics of two feature sets ``(n, d)`` and ``(m, d)``."""
+    """[`frechet_distance()`][kgan.metrics.distances.frechet_distance] between the statistics of two feature sets ``(n, d)`` and ``(m, d)``."""
     return frechet_distance(*feature_statistics(features_a), *feature_statistics(features_b))
 
 

@@ -90,5 +90,5 @@ def mnist_classifier(weights: bool = True) -> keras.Model:
 
 
 def mnist_feature_extractor() -> FeatureExtractor:
-    """:class:`FeatureExtractor` over :func:`mnist_classifier`: 64-d ``features`` and 10-class logits."""
+    """[`FeatureExtractor`][kgan.metrics.features.FeatureExtractor] over [`mnist_classifier()`][kgan.metrics.features.mnist_classifier]: 64-d ``features`` and 10-class logits."""
     return FeatureExtractor(mnist_classifier(), layer="features", logits_layer="logits")

@@ -16,7 +16,7 @@ __all__ = ["ModeCoverage", "mode_coverage"]
 
 @dataclasses.dataclass(frozen=True)
 class ModeCoverage:
-    """Result of :func:`mode_coverage`.
+    """Result of [`mode_coverage()`][kgan.metrics.modes.mode_coverage].
 
     Attributes:
         modes_covered: Number of modes with at least ``min_share`` of their fair share of
@@ -46,7 +46,7 @@ def mode_coverage(samples, centers, std: float, min_share: float = 0.2) -> ModeC
             ``min_share * n / k`` (a fifth of a uniform share by default); at least one sample.
 
     Returns:
-        A :class:`ModeCoverage`.
+        A [`ModeCoverage`][kgan.metrics.modes.ModeCoverage].
     """
     samples = np.asarray(samples, dtype=np.float64).reshape(len(samples), -1)
     centers = np.asarray(centers, dtype=np.float64)

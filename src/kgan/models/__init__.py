@@ -1,4 +1,4 @@
-"""Models: :class:`GANModel`, its conditional form, and the backend mechanics beneath them."""
+"""Models: [`GANModel`][kgan.models.GANModel], its conditional form, and the backend mechanics beneath them."""
 
 from kgan.models.cogan import CoGANModel
 from kgan.models.conditional import ConditionalGANModel

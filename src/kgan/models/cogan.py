@@ -18,7 +18,7 @@ __all__ = ["CoGANModel"]
 
 @keras.saving.register_keras_serializable(package="kgan")
 class CoGANModel(GANModel):
-    """Two coupled GANs, one per domain, trained as one :class:`~kgan.GANModel`.
+    """Two coupled GANs, one per domain, trained as one [`GANModel`][kgan.GANModel].
 
     A pair of images is carried stacked along channels: the generator maps ``z`` to
     ``(batch, H, W, 2C)`` (domain A in channels ``[:C]``, B in ``[C:]``; its first layers are shared
@@ -35,7 +35,7 @@ class CoGANModel(GANModel):
         generator: ``(batch, latent_dim) -> (batch, H, W, 2C)``.
         discriminator: ``(batch, H, W, 2C) -> (batch, 2)`` raw logits.
         fixed_latents: Latents for the sample grids, a multiple of 8 (rows alternate A and B).
-        **kwargs: As :class:`~kgan.GANModel`. ``replay_size`` works on the pairs.
+        **kwargs: As [`GANModel`][kgan.GANModel]. ``replay_size`` works on the pairs.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, fixed_latents: int = 32, **kwargs):

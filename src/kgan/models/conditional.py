@@ -34,8 +34,8 @@ class ConditionalGANModel(GANModel):
         num_classes: Number of classes ``K`` (labels ``0 .. K-1``).
         latent_dim: Size of ``z``; read from the generator's first input when omitted.
         fixed_latents: Fixed latents for sample grids, a multiple of ``num_classes``; default
-            ``10 * num_classes``. Grid row ``k`` shows class ``k`` (:attr:`grid_columns` columns).
-        **kwargs: As :class:`~kgan.GANModel` (``seed``, ``ema_momentum``, ``recipe``, ...).
+            ``10 * num_classes``. Grid row ``k`` shows class ``k`` ([`grid_columns`][kgan.models.gan_model.GANModel.grid_columns] columns).
+        **kwargs: As [`GANModel`][kgan.GANModel] (``seed``, ``ema_momentum``, ``recipe``, ...).
             ``replay_size`` is refused: remembered fakes would lose their labels.
 
     Example:
@@ -126,7 +126,7 @@ class ConditionalGANModel(GANModel):
         return self.discriminator([samples, self.one_hot(labels)], training=training)
 
     def call(self, inputs, training: bool = False):
-        """``[z, y_onehot]`` to samples with :attr:`sampling_generator`."""
+        """``[z, y_onehot]`` to samples with [`sampling_generator`][kgan.models.gan_model.GANModel.sampling_generator]."""
         z, y = inputs
         return self.sampling_generator([z, y], training=False)
 
@@ -174,7 +174,7 @@ class ConditionalGANModel(GANModel):
         return np.concatenate(parts).astype(np.float32)
 
     def sample_fixed(self, n: int | None = None) -> np.ndarray:
-        """Samples from the fixed latents with :attr:`fixed_labels` (one class per grid row)."""
+        """Samples from the fixed latents with [`fixed_labels`][kgan.models.conditional.ConditionalGANModel.fixed_labels] (one class per grid row)."""
         count = int(self.fixed_latents.shape[0]) if n is None else int(n)
         y = self.one_hot(self.fixed_labels[:count])
         return np.asarray(keras.ops.convert_to_numpy(self.sampling_generator([self.fixed_latents[:count], y], training=False)))

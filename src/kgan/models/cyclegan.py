@@ -36,7 +36,7 @@ class CycleGANModel(GANModel):
     2. D_Y and D_X are updated (each with its own optimizer) on real images against fakes drawn
        half from the fresh batch and half from an image pool of ``pool_size`` past fakes per domain.
 
-    The adversarial loss is the compiled :class:`~kgan.losses.GANLoss` (the recipe's ``lsgan``, as in
+    The adversarial loss is the compiled [`GANLoss`][kgan.losses.GANLoss] (the recipe's ``lsgan``, as in
     the paper); losses with a gradient penalty are not supported here. ``fit(x_images, y_images)`` or a
     dataset of ``(x_batch, y_batch)`` pairs; the pairs are not corresponding images (unpaired).
 
@@ -49,7 +49,7 @@ class CycleGANModel(GANModel):
         pool_size: Past fakes kept per domain for the discriminators (paper: 50; 0 turns it off).
         fixed_inputs: How many images of each domain to keep (taken from the first batch ``fit`` sees,
             saved with the model) for the sample grids: rows ``x``, ``G(x)``, ``y``, ``F(y)``.
-        **kwargs: ``seed``, ``data_range``, ``recipe``, ``name`` as :class:`~kgan.GANModel`.
+        **kwargs: ``seed``, ``data_range``, ``recipe``, ``name`` as [`GANModel`][kgan.GANModel].
     """
 
     def __init__(

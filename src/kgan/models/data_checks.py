@@ -65,7 +65,7 @@ def check_samples(
     data_range: tuple[float, float] | None,
     where: str = "x",
 ) -> None:
-    """Raise :class:`~kgan.errors.DataError` when ``samples`` cannot train this model.
+    """Raise [`DataError`][kgan.errors.DataError] when ``samples`` cannot train this model.
 
     Args:
         samples: Array of shape ``(n, *sample_shape)``.

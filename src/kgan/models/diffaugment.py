@@ -61,7 +61,7 @@ def color(x, seed):
 
 
 POLICIES = {"translation": translation, "cutout": cutout, "color": color}
-"""The transformations :func:`diff_augment` knows, by name."""
+"""The transformations [`diff_augment()`][kgan.models.diffaugment.diff_augment] knows, by name."""
 
 
 def parse_policy(policy) -> tuple[str, ...]:
@@ -95,7 +95,7 @@ def diff_augment(x, policy, seed):
 
     Args:
         x: ``(batch, H, W, C)`` images in ``[-1, 1]``.
-        policy: Names, as accepted by :func:`parse_policy`.
+        policy: Names, as accepted by [`parse_policy()`][kgan.models.diffaugment.parse_policy].
         seed: A ``keras.random.SeedGenerator``.
 
     Returns:

@@ -60,8 +60,8 @@ class GANModel(GANTrainer, keras.Model):
 
     Each training step runs ``d_steps`` discriminator updates, each on fresh fakes ``G(z)`` with
     ``z ~ N(0, I)`` and with no gradient flowing into G, then one generator update through the frozen
-    discriminator. The adversarial objective comes from a :class:`~kgan.losses.GANLoss` chosen in
-    :meth:`compile`. Calling the model, or ``predict``, maps latent vectors to samples.
+    discriminator. The adversarial objective comes from a [`GANLoss`][kgan.losses.GANLoss] chosen in
+    [`compile()`][kgan.models.gan_model.GANModel.compile]. Calling the model, or ``predict``, maps latent vectors to samples.
 
     Args:
         generator: Keras model ``(batch, latent_dim) -> (batch, *sample_shape)``.
@@ -71,26 +71,26 @@ class GANModel(GANTrainer, keras.Model):
         ema_momentum: Keep an exponential moving average of the generator's weights,
             ``ema = m * ema + (1 - m) * w`` after each generator step, with
             ``m = min(ema_momentum, (1 + t) / (10 + t))`` at step ``t`` so that early averages are
-            not dominated by the initial weights. :meth:`generate`, ``predict`` and calling the
-            model then use the averaged generator (:attr:`sampling_generator`). ``None``: no average.
+            not dominated by the initial weights. [`generate()`][kgan.models.gan_model.GANModel.generate], ``predict`` and calling the
+            model then use the averaged generator ([`sampling_generator`][kgan.models.gan_model.GANModel.sampling_generator]). ``None``: no average.
         fixed_latents: How many latent vectors to draw once, at construction, and keep with the
             model (saved, restored) so that sample grids show the same ``z`` across epochs, resumes
-            and reloads: :attr:`fixed_latents`, shape ``(fixed_latents, latent_dim)``.
-        recipe: The defaults :meth:`compile` uses for what it is not given: ``loss`` (name or
+            and reloads: `fixed_latents`, shape ``(fixed_latents, latent_dim)``.
+        recipe: The defaults [`compile()`][kgan.models.gan_model.GANModel.compile] uses for what it is not given: ``loss`` (name or
             config), Adam's ``learning_rate`` and ``beta_1`` for both networks; and ``batch_size``
             for ``kgan train``. Architectures set the recipe measured to work for them; it is saved
-            with the model. Default :data:`DEFAULT_RECIPE`.
+            with the model. Default `DEFAULT_RECIPE`.
         data_range: ``(low, high)`` range real data must lie in, checked before training. ``"auto"``
             means ``(-1, 1)`` (tanh images) for samples of rank 3 and no check otherwise.
         replay_size: Keep a memory of this many past fakes (a ring buffer, saved with the model) and
-            show D a mix of fresh and remembered fakes (:meth:`replay`); ``0``: fresh fakes only.
+            show D a mix of fresh and remembered fakes ([`replay()`][kgan.models.gan_model.GANModel.replay]); ``0``: fresh fakes only.
             Should be at least the batch size.
         replay_fraction: Probability that each fake in D's batch is replaced by a remembered one.
         **kwargs: Passed to ``keras.Model`` (``name``...).
 
-    Subclass it to change a step: override :meth:`compute_discriminator_loss` or
-    :meth:`compute_generator_loss` (backend-independent maths), :meth:`generate_fakes` (conditioning),
-    or :meth:`discriminator_step` / :meth:`generator_step` (one whole update each).
+    Subclass it to change a step: override [`compute_discriminator_loss()`][kgan.models.gan_model.GANModel.compute_discriminator_loss] or
+    [`compute_generator_loss()`][kgan.models.gan_model.GANModel.compute_generator_loss] (backend-independent maths), [`generate_fakes()`][kgan.models.gan_model.GANModel.generate_fakes] (conditioning),
+    or [`discriminator_step()`][kgan.models.gan_model.GANModel.discriminator_step] / [`generator_step()`][kgan.models.gan_model.GANModel.generator_step] (one whole update each).
 
     Example:
         >>> gan = kgan.GANModel(generator=g, discriminator=d)
@@ -251,7 +251,7 @@ class GANModel(GANTrainer, keras.Model):
         augment: Any = "recipe",
         **kwargs,
     ) -> None:
-        """Configure training; what is not given comes from the model's :attr:`recipe`.
+        """Configure training; what is not given comes from the model's `recipe`.
 
         Args:
             g_optimizer: Generator optimizer (instance, name or config). Default
@@ -259,7 +259,7 @@ class GANModel(GANTrainer, keras.Model):
                 unless the architecture chose otherwise; a loss that needs its own settings
                 (``wgan-gp``: ``Adam(1e-4, beta_1=0, beta_2=0.9)``) gets them instead.
             d_optimizer: Discriminator optimizer, default as ``g_optimizer``.
-            loss: A :class:`~kgan.losses.GANLoss`, its registered name (``"bce"``, ``"lsgan"``,
+            loss: A [`GANLoss`][kgan.losses.GANLoss], its registered name (``"bce"``, ``"lsgan"``,
                 ``"hinge"``, ``"wgan-gp"``, ``"bce-r1"``, a plugin's) or config. Default
                 ``recipe["loss"]`` (``"bce"``).
             d_steps: Discriminator updates per generator update; default: the loss's
@@ -269,7 +269,7 @@ class GANModel(GANTrainer, keras.Model):
                 fakes, saving one generator forward pass per step. Requires ``d_steps=1``. Default:
                 separate passes, G updated against the freshly updated D.
             augment: Differentiable augmentation of everything D sees in training, real and fake, in
-                both updates (:mod:`kgan.models.diffaugment`): ``"translation,cutout"``, any of
+                both updates ([`kgan.models.diffaugment`][kgan.models.diffaugment]): ``"translation,cutout"``, any of
                 ``translation``, ``cutout``, ``color``, or ``None``. Default ``recipe["augment"]``.
             **kwargs: Passed to ``keras.Model.compile`` (``jit_compile``, ``run_eagerly``,
                 ``steps_per_execution``).
@@ -405,13 +405,13 @@ class GANModel(GANTrainer, keras.Model):
     """Columns of the sample grids (``None``: square); conditional models put one class per row."""
 
     def sample_fixed(self, n: int | None = None) -> np.ndarray:
-        """Samples from the first ``n`` (default all) :attr:`fixed_latents`, in inference mode, with
-        :attr:`sampling_generator` (the weight average when EMA is on). Shape ``(n, *sample_shape)``."""
+        """Samples from the first ``n`` (default all) `fixed_latents`, in inference mode, with
+        [`sampling_generator`][kgan.models.gan_model.GANModel.sampling_generator] (the weight average when EMA is on). Shape ``(n, *sample_shape)``."""
         z = self.fixed_latents if n is None else self.fixed_latents[:n]
         return np.asarray(keras.ops.convert_to_numpy(self.sampling_generator(z, training=False)))
 
     def call(self, inputs, training: bool = False):
-        """Latent vectors ``(batch, latent_dim)`` to samples with :attr:`sampling_generator`."""
+        """Latent vectors ``(batch, latent_dim)`` to samples with [`sampling_generator`][kgan.models.gan_model.GANModel.sampling_generator]."""
         return self.sampling_generator(inputs, training=False)
 
     def generate(self, n: int, seed: int | None = None, batch_size: int = 256) -> np.ndarray:
@@ -590,7 +590,7 @@ class GANModel(GANTrainer, keras.Model):
     def example_data(self, n: int = 16, seed: int = 0) -> tuple:
         """Random ``(x, y)`` in the structure ``fit(x, y)`` takes: ``n`` samples uniform in [-1, 1]
         and ``y=None``; models that train on labels or a second domain return those as ``y``.
-        For tests and :func:`kgan.testing.check_architecture`."""
+        For tests and [`kgan.testing.check_architecture()`][kgan.testing.check_architecture]."""
         x = np.random.default_rng(seed).uniform(-1, 1, size=(n, *self.sample_shape)).astype("float32")
         return x, None
 
@@ -622,7 +622,7 @@ class GANModel(GANTrainer, keras.Model):
     def fit(self, x=None, y=None, *args, **kwargs):
         """``keras.Model.fit``, after checking the data's shape, dtype and range against the model.
 
-        The model counts finished epochs in :attr:`completed_epochs` (saved with it, so a resumed run
+        The model counts finished epochs in `completed_epochs` (saved with it, so a resumed run
         knows where it stopped); the counter is updated before any user callback sees the epoch end.
         """
         self._check_data(x, y, "fit")

@@ -14,7 +14,7 @@ __all__ = ["load_gan"]
 
 
 def load_gan(path: str | os.PathLike, safe_mode: bool = True):
-    """Load a ``.keras`` file holding a :class:`~kgan.GANModel`.
+    """Load a ``.keras`` file holding a [`GANModel`][kgan.GANModel].
 
     Args:
         path: A ``.keras`` file.

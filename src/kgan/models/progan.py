@@ -53,14 +53,14 @@ class ProGANModel(GANModel):
     """A GAN that grows from low resolution to full while ``fit`` runs.
 
     The networks are built once at every resolution ``r_0 < r_1 < ... < r_{S-1} = H``
-    (:func:`growth_resolutions`); the model's counter :attr:`images_seen` (saved with it, so a resumed
-    run continues the schedule) gives the current ``(stage, alpha)`` (:func:`growth_schedule`), and
+    ([`growth_resolutions()`][kgan.models.progan.growth_resolutions]); the model's counter `images_seen` (saved with it, so a resumed
+    run continues the schedule) gives the current ``(stage, alpha)`` ([`growth_schedule()`][kgan.models.progan.growth_schedule]), and
     with it which parts take part:
 
     - the generator ``z -> [rgb_0, ..., rgb_{S-1}]`` outputs an image at every resolution; the sample is
       ``alpha * up(rgb_s) + (1 - alpha) * up(rgb_{s-1})``, upsampled (nearest) to full size;
     - the discriminator ``[x, gates] -> (batch, 1)`` reads ``x`` at full size, average-pools it to every
-      resolution, and ``gates`` (computed here, :meth:`gates`) switch its from-RGB inputs and blocks on,
+      resolution, and ``gates`` (computed here, [`gates()`][kgan.models.progan.ProGANModel.gates]) switch its from-RGB inputs and blocks on,
       off, or to the fade-in blend ``alpha * block_s(fromRGB_s(x_s)) + (1 - alpha) * fromRGB_{s-1}(x_{s-1})``;
     - real images are shown to D at the current resolution, blended the same way during a fade.
 
@@ -72,7 +72,7 @@ class ProGANModel(GANModel):
         generator: ``(batch, latent_dim) -> [S images]``, image ``k`` of size ``r_k``.
         discriminator: ``[(batch, H, W, C), (batch, 2S - 1)] -> (batch, 1)``.
         phase_images: Training images per phase (stage 0, then a fade and a stable phase per stage).
-        **kwargs: As :class:`~kgan.GANModel`.
+        **kwargs: As [`GANModel`][kgan.GANModel].
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, phase_images: int = 20_000, **kwargs):
@@ -102,7 +102,7 @@ class ProGANModel(GANModel):
     # === Schedule ===
 
     def schedule(self):
-        """``(stage, alpha)`` now, as float scalars (see :func:`growth_schedule`)."""
+        """``(stage, alpha)`` now, as float scalars (see [`growth_schedule()`][kgan.models.progan.growth_schedule])."""
         return growth_schedule(self.images_seen, self.phase_images, self.stages)
 
     @property

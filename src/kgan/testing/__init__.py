@@ -47,7 +47,7 @@ def _outputs(gan) -> tuple:
 def check_architecture(architecture: Any, data: np.ndarray | None = None, directory: str | None = None, **options):
     """Run a registered architecture (name or builder) through kgan's contract.
 
-    1. ``build(**options)`` returns an uncompiled :class:`kgan.GANModel` whose ``latent_dim`` and
+    1. ``build(**options)`` returns an uncompiled [`kgan.GANModel`][kgan.GANModel] whose ``latent_dim`` and
        sample shape agree with its networks;
     2. ``compile()`` with the model's recipe and one ``fit`` step give finite ``d_loss``/``g_loss``;
     3. ``type(model).from_config(model.get_config())`` rebuilds it;
@@ -58,7 +58,7 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
 
     Args:
         architecture: A registered name or the builder itself.
-        data: Training samples; by default the model's :meth:`~kgan.GANModel.example_data` (random
+        data: Training samples; by default the model's [`example_data()`][kgan.models.gan_model.GANModel.example_data] (random
             samples of its sample shape, with labels for conditional models).
         directory: Where to write the ``.keras`` file (a temporary directory by default).
         **options: Builder options; default ``builder.test_options`` or ``input_shape=(8, 8, 1)``.

@@ -62,10 +62,10 @@ def build_animation(
 
     Args:
         samples_dir: Folder of ``epoch_NNNN.png`` or ``step_NNNNNN.png`` grids (as written by
-            :class:`kgan.callbacks.SampleGrid`).
+            [`kgan.callbacks.SampleGrid`][kgan.callbacks.SampleGrid]).
         output: The ``.gif`` path.
         fps: Frames per second.
-        max_frames: Frames at most, chosen evenly over training (:func:`select_frames`).
+        max_frames: Frames at most, chosen evenly over training ([`select_frames()`][kgan.visual.animation.select_frames]).
         hold_last_s: Show the final frame this long before looping.
         mp4: Also write ``output`` with ``.mp4``; ``None`` = if ``imageio`` and ``imageio-ffmpeg`` are
             installed.

@@ -43,7 +43,7 @@ def make_grid(images: np.ndarray, columns: int | None = None, padding: int = 2, 
 
 
 def save_grid(images: np.ndarray, path: str | os.PathLike, columns: int | None = None, scale: int = 2, value_range=(-1.0, 1.0)) -> Path:
-    """Write :func:`make_grid` of ``images`` as a PNG, enlarged ``scale`` times (nearest neighbour)."""
+    """Write [`make_grid()`][kgan.visual.grid.make_grid] of ``images`` as a PNG, enlarged ``scale`` times (nearest neighbour)."""
     from PIL import Image
 
     grid = make_grid(images, columns, value_range=value_range)

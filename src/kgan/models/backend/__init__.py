@@ -1,8 +1,8 @@
 """The one place where kgan's training mechanics depend on the Keras backend.
 
-As Keras picks its trainer in ``keras/src/models/model.py``, kgan picks a :class:`GANTrainer` mixin
+As Keras picks its trainer in ``keras/src/models/model.py``, kgan picks a `GANTrainer` mixin
 here, once, at import: ``tensorflow.py``, ``jax.py`` or ``torch.py``. A backend module provides
-exactly three things to the backend-independent :class:`~kgan.GANModel`:
+exactly three things to the backend-independent [`GANModel`][kgan.GANModel]:
 
 - ``_optimize(loss_fn, variables, optimizer)``: differentiate ``loss_fn() -> (loss, logs)`` with respect
   to ``variables``, apply the update with ``optimizer``, and return ``(logs, global gradient norm)``;

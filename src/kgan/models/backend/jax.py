@@ -1,10 +1,10 @@
-"""JAX mechanics for :class:`~kgan.GANModel` (the only JAX-specific code).
+"""JAX mechanics for [`GANModel`][kgan.GANModel] (the only JAX-specific code).
 
 JAX functions are pure, so a training step cannot update variables in place. Keras' JAX trainer
 passes the model's state in and takes the new state out:
 ``step(state, data) -> (logs, state)`` with ``state = (trainable, non_trainable, optimizer, metrics)``
 value lists. kgan keeps the backend-independent ``train_step(data)`` that subclasses write, and runs
-it inside a :class:`keras.StatelessScope` that maps every variable to its value in ``state``: reads see
+it inside a `keras.StatelessScope` that maps every variable to its value in ``state``: reads see
 those values, every ``assign`` (optimizer moments, the weight average, batch-norm statistics, the noise
 seed, replay buffers, ProGAN's ``images_seen``) is recorded in the scope, and the new state is read
 back out of it. The step is then pure and is compiled with ``jax.jit``.
@@ -44,7 +44,7 @@ def _global_norm(grads) -> jax.Array:
 
 
 class JAXGANTrainer(GlobalBatchTrainer):
-    """Mixin giving :class:`~kgan.GANModel` its JAX training and evaluation steps."""
+    """Mixin giving [`GANModel`][kgan.GANModel] its JAX training and evaluation steps."""
 
     # --- the state: every variable a step may read or write, in a fixed order ---
 
@@ -172,7 +172,7 @@ class JAXGANTrainer(GlobalBatchTrainer):
     def _pure_loss(self, loss_fn, differentiated: list[list]):
         """``f(*values) -> (outputs, (logs, updates))``: ``loss_fn`` with each group of variables in
         ``differentiated`` read from the matching argument and every other variable from the active
-        scope; ``updates`` maps indices into :meth:`_jax_all_variables` to the new values of the
+        scope; ``updates`` maps indices into `_jax_all_variables()` to the new values of the
         variables ``loss_fn`` assigned (batch-norm statistics, the noise seed). Returns ``(f, everything)``."""
         everything = self._jax_all_variables()
         base = self._current(everything)

@@ -2,7 +2,7 @@
 
 On JAX (also under ``keras.distribution.DataParallel``, whose arrays are global and sharded by the
 compiler) and on PyTorch, a training step sees the global batch, so the replica hooks of
-:class:`~kgan.GANModel` are identities. TensorFlow's ``tf.distribute`` runs one copy of the step per
+[`GANModel`][kgan.GANModel] are identities. TensorFlow's ``tf.distribute`` runs one copy of the step per
 replica on its share of the batch; ``tensorflow.py`` overrides them.
 """
 

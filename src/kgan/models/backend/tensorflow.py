@@ -1,4 +1,4 @@
-"""TensorFlow mechanics for :class:`~kgan.GANModel` (the only TensorFlow-specific code).
+"""TensorFlow mechanics for [`GANModel`][kgan.GANModel] (the only TensorFlow-specific code).
 
 Under a ``tf.distribute`` strategy (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``) Keras runs
 one copy of ``train_step`` per replica, each on its share of the global batch, and the optimizers
@@ -7,14 +7,14 @@ sum the replicas' gradients. Four things make that equal to one device training 
 - each replica's loss is divided by the number of replicas before differentiation, so the summed
   gradient is the gradient of the global batch's mean loss (as Keras' own ``train_step`` does);
 - random draws are made for the global batch and each replica keeps its share
-  (:meth:`replica_draw`), so replicas do not draw the same latent vectors, and a run on N replicas
+  (`replica_draw()`), so replicas do not draw the same latent vectors, and a run on N replicas
   draws exactly what one device would;
 - batch normalization computes its statistics over the global batch (``synchronized`` batch norm,
   switched on only while the step is traced under a strategy, so saved models keep their own
   setting and load on every backend; ``gan.sync_batchnorm = False`` keeps per-replica statistics);
 - steps that need the whole batch (differentiable augmentation, gradient-penalty points, replay
   memories) gather it from every replica, run once on it, and keep their share
-  (:meth:`on_global_batch`); every replica then writes the same values to replicated state.
+  (`on_global_batch()`); every replica then writes the same values to replicated state.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _distributed_loss(loss):
 
 
 class TensorFlowGANTrainer:
-    """Mixin giving :class:`~kgan.GANModel` its TensorFlow gradient steps and replica hooks."""
+    """Mixin giving [`GANModel`][kgan.GANModel] its TensorFlow gradient steps and replica hooks."""
 
     # --- data parallelism (tf.distribute) ---
 

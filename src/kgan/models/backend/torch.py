@@ -1,4 +1,4 @@
-"""PyTorch gradient mechanics for :class:`~kgan.GANModel` (the only PyTorch-specific code).
+"""PyTorch gradient mechanics for [`GANModel`][kgan.GANModel] (the only PyTorch-specific code).
 
 Keras' torch trainer runs ``train_step(data)`` eagerly, so the backend-independent step works as it
 is; what needs PyTorch is taking gradients:
@@ -6,7 +6,7 @@ is; what needs PyTorch is taking gradients:
 - ``torch.autograd.grad`` with respect to the updated network's parameters only. No ``.grad``
   attribute is filled, so nothing accumulates between the discriminator's and the generator's
   updates and there is nothing to zero; the discriminator step's fakes are detached
-  (``ops.stop_gradient`` in :meth:`GANModel.discriminator_step`), so no backward pass runs through G.
+  (``ops.stop_gradient`` in [`GANModel.discriminator_step()`][kgan.models.gan_model.GANModel.discriminator_step]), so no backward pass runs through G.
 - the optimizer's update under ``torch.no_grad()``.
 - input gradients with ``create_graph=True``, so a gradient penalty can be differentiated again.
 """
@@ -32,7 +32,7 @@ def _global_norm(grads) -> torch.Tensor:
 
 
 class TorchGANTrainer(GlobalBatchTrainer):
-    """Mixin giving :class:`~kgan.GANModel` its PyTorch gradient steps."""
+    """Mixin giving [`GANModel`][kgan.GANModel] its PyTorch gradient steps."""
 
     def check_distribution(self) -> None:
         """Refuse ``keras.distribution`` before ``fit``: Keras implements it for JAX only."""
