@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import kgan
-from kgan.cli.main import _parse_options
+from kgan_cli.app import _parse_options
 from kgan.errors import ConfigurationError, DataError
 from kgan.models.data_checks import check_samples
 

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -236,7 +237,9 @@ def train(
         overwrite: Allow writing into a directory that already holds files.
         d_steps: Discriminator steps per generator step; the loss's default when ``None``.
         architecture_options: Extra keyword options for the architecture (``{"width": 32}``).
-        verbose: ``fit``'s verbosity.
+        verbose: ``fit``'s verbosity; ``"auto"``: a progress bar
+            ([`ProgressLine`][kgan.callbacks.ProgressLine]) when standard output is a terminal, one
+            line per epoch otherwise.
         callbacks: Extra Keras callbacks.
         evaluate_every: Frechet distance, KID and classifier score every N epochs (for data kgan has
             a feature extractor for, 28x28x1); 0 turns it off.
@@ -401,11 +404,19 @@ def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_s
     # kgan's feature extractor reads 28x28x1 digits; paired and translation models have no generate(n) of those
     if evaluate_every and gan.latent_dim is not None and tuple(gan.sample_shape or ()) == (28, 28, 1):
         watchers.append(kcb.FrechetEvaluation(x, every_epochs=evaluate_every, n=eval_samples, seed=seed))
+        record["evaluation"] = {  # the protocol of every figure in metrics.csv
+            "features": "kgan's MNIST classifier", "samples": int(eval_samples),
+            "reference": f"{min(len(x), int(eval_samples)):,} training images", "every_epochs": int(evaluate_every),
+        }  # fmt: skip
     watchers += [
         kcb.SampleGrid(run_dir / SAMPLES_DIR),
         kcb.Diagnostics(run_dir),
         kcb.AtomicCheckpoint(run_dir / MODEL_FILE, snapshot_every=snapshot_every, snapshots_dir=run_dir / SNAPSHOTS_DIR),
     ]
+    if verbose == "auto":  # a bar in a terminal; one plain line per epoch in a file or pipe
+        verbose = 1 if sys.stdout.isatty() else 2
+    if verbose:
+        watchers.append(kcb.ProgressLine())  # after the evaluation, whose figures it shows
     started = time.time()
     if initial_epoch < epochs:
         if x_b is not None:  # two domains, each in its own order: unpaired batches
@@ -423,6 +434,7 @@ def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_s
             initial_epoch=initial_epoch,
             steps_per_epoch=-(-len(x) // batch_size),
             verbose=verbose,
+            shuffle=False,  # the batches are already in each epoch's order
             callbacks=watchers + list(callbacks or []),
         )
     record["wall_time_s"] = round(record["wall_time_s"] + time.time() - started, 2)

@@ -1,5 +1,5 @@
-"""The ``kgan`` command line: a thin click layer over the Python API."""
+"""The ``kgan`` command line (defined in the ``kgan_cli`` package, which loads without Keras)."""
 
-from kgan.cli.main import cli, main
+from kgan_cli import cli, main
 
 __all__ = ["cli", "main"]

@@ -1,3 +1,3 @@
-from kgan.cli.main import main
+from kgan_cli.app import main
 
 main()

@@ -8,6 +8,8 @@ import traceback
 
 import click
 
+from kgan_cli import quiet
+
 __all__ = ["cli", "main"]
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -20,8 +22,9 @@ def _fail(message: str, code: int = 2) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
+@click.option("--verbose", is_flag=True, help="Also show the native libraries' log lines (TensorFlow, XLA, absl), which kgan hides.")
 @click.version_option(package_name="kgan")
-def cli(debug: bool) -> None:
+def cli(debug: bool, verbose: bool) -> None:
     """kgan: GANs as ordinary Keras models.
 
     \b
@@ -32,7 +35,8 @@ def cli(debug: bool) -> None:
       kgan evaluate runs/dcgan/model.keras --dataset mnist-5k -n 2000
       kgan animate runs/dcgan
     """
-    # --debug is read by main() before click runs, so errors raised while parsing are covered too.
+    # --debug and --verbose are read by main() before click runs, so errors raised while parsing
+    # are covered too and the native libraries' lines are filtered from their first one.
 
 
 @cli.command("list")
@@ -134,7 +138,33 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
         devices=devices,
         snapshot_every=snapshot_every,
     )
-    click.echo(f"Saved {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters) and the run files in {out}.")
+    click.echo(_summary(out, gan))
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def _summary(out: str, gan) -> str:
+    """The run's last lines: how long, how good, and which files to open."""
+    import json
+
+    record = json.loads(open(os.path.join(out, "run.json")).read())
+    epochs = record["options"]["epochs"]
+    history = record.get("history", {})
+    fd = [v for v in history.get("frechet_distance", []) if v == v]  # NaN rows: epochs not evaluated
+    if fd:
+        protocol = record["evaluation"]
+        quality = f"Frechet distance {fd[-1]:.1f} ({protocol['features']}, {protocol['samples']:,} samples against {protocol['reference']}; lower is better)"
+    else:
+        quality = "no Frechet distance (evaluation off, or no feature extractor for this data: use kgan evaluate)"
+    files = [name for name in ("training.gif", "training.png") if os.path.exists(os.path.join(out, name))]
+    look = f"Look at {' and '.join(os.path.join(out, f) for f in files)}; the" if files else "The"
+    return (
+        f"Trained {epochs} epoch{'s' if epochs != 1 else ''} in {_duration(record.get('wall_time_s', 0.0))}: {quality}.\n"
+        f"{look} model is {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters); the metrics are in {os.path.join(out, 'metrics.csv')}."
+    )
 
 
 @cli.command("sample")
@@ -334,39 +364,77 @@ def _requested_backend(args: list[str]) -> str | None:
     return None
 
 
+def _configured_backend() -> str:
+    """The Keras backend this process runs (or will run) on, read as Keras reads it, without importing
+    Keras when it is not loaded yet: ``KERAS_BACKEND``, else ``keras.json`` in ``KERAS_HOME`` or
+    ``~/.keras``, else TensorFlow."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"].backend.backend()
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    import json
+
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    try:
+        with open(os.path.join(home, "keras.json")) as handle:
+            return str(json.load(handle).get("backend", "tensorflow"))
+    except (OSError, ValueError, AttributeError):
+        return "tensorflow"
+
+
 def _switch_backend(args: list[str], in_process: bool) -> None:
-    """``--backend NAME``: Keras reads its backend once, at import, and importing kgan imported it; so
+    """``--backend NAME``: Keras reads its backend once, at import, and importing kgan imports it; so
     a different backend means running this command again in a fresh process with ``KERAS_BACKEND``."""
     import importlib.util
 
-    import keras
-
+    name = _requested_backend(args)
+    current = _configured_backend()
+    if name is None or name == current:
+        return
     from kgan.errors import ConfigurationError
 
-    name = _requested_backend(args)
-    if name is None or name == keras.backend.backend():
-        return
     if name not in BACKENDS:
         raise ConfigurationError(f"--backend must be one of {', '.join(BACKENDS)}; received {name!r}.")
     if importlib.util.find_spec(name) is None:
         hint = "pip install 'kgan[jax]'" if name == "jax" else "pip install 'kgan[torch]' (CPU-only: pip install torch --index-url https://download.pytorch.org/whl/cpu)"
         raise ConfigurationError(f"--backend {name}: the {name} package is not installed. {hint}")
-    if in_process:
+    if in_process and "keras" in sys.modules:
         raise ConfigurationError(
-            f"--backend {name}: Keras in this process already runs on {keras.backend.backend()!r}; run the kgan command "
+            f"--backend {name}: Keras in this process already runs on {current!r}; run the kgan command "
             f"itself, or set KERAS_BACKEND={name} before Python imports keras."
         )
     sys.stdout.flush()
-    os.execve(sys.executable, [sys.executable, "-m", "kgan.cli", *args], {**os.environ, "KERAS_BACKEND": name})
+    quiet.restore()  # the new process inherits the real stderr, and filters it itself
+    os.execve(sys.executable, [sys.executable, "-m", "kgan_cli", *args], {**os.environ, "KERAS_BACKEND": name})
+
+
+def _group_flags(args: list[str]) -> set[str]:
+    """The options given before the command's name (``kgan --verbose train``)."""
+    flags = set()
+    for arg in args:
+        if not arg.startswith("-"):
+            break
+        flags.add(arg)
+    return flags
+
+
+def _is_kgan_error(exc: BaseException) -> bool:
+    # without importing kgan (and Keras): an exception cannot be a KganError if kgan was never loaded
+    errors = sys.modules.get("kgan.errors")
+    return errors is not None and isinstance(exc, errors.KganError)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``kgan`` executable: one-line errors for user mistakes unless --debug."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
-    from kgan.errors import KganError
+    """Entry point of the ``kgan`` executable: one-line errors for user mistakes unless --debug, and
+    no native log lines unless --verbose.
+
+    Importing this module loads click alone; each command imports the part of kgan it calls."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # what TensorFlow's C++ logging still honours
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    if argv is None and "--verbose" not in _group_flags(args):
+        quiet.filter_native_logs()  # only for the executable: a caller's own stderr is left alone
     try:
         _switch_backend(args, in_process=argv is not None)
         cli.main(args=args, prog_name="kgan", standalone_mode=False)
@@ -375,7 +443,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except KganError as exc:
+    except Exception as exc:
+        if not _is_kgan_error(exc):
+            raise
         if debug:
             traceback.print_exc()
         _fail(str(exc))

@@ -1,0 +1,3 @@
+from kgan_cli.app import main
+
+main()
