@@ -79,7 +79,8 @@ CHILD = textwrap.dedent(
     source, target = sys.argv[1], sys.argv[2]
     gan = keras.models.load_model(source)
     z = np.load(source + ".z.npy")
-    out = {"backend": keras.backend.backend(), "samples": np.asarray(gan.predict(z, verbose=0)).tolist()}
+    out = {"backend": keras.backend.backend(), "samples": np.asarray(gan.predict(z, verbose=0)).tolist(),
+           "generated": gan.generate(6, seed=7).tolist()}
     gan.save(target)
     print(json.dumps(out))
     """
@@ -107,6 +108,8 @@ def test_a_keras_file_moves_between_backends_with_the_same_outputs(tiny_images, 
         child = json.loads(run.stdout.strip().splitlines()[-1])
         assert child["backend"] == backend
         np.testing.assert_allclose(np.asarray(child["samples"]), here, atol=1e-5, err_msg=f"tensorflow -> {backend}")
+        # generate(n, seed) draws its latents outside the backend: the same seed, the same samples
+        np.testing.assert_allclose(np.asarray(child["generated"]), gan.generate(6, seed=7), atol=1e-5, err_msg=f"generate on {backend}")
         back = keras.models.load_model(target)  # and back again, saved by the other backend
         np.testing.assert_allclose(np.asarray(back.predict(z, verbose=0)), here, atol=1e-5, err_msg=f"{backend} -> tensorflow")
         assert int(back.g_optimizer.iterations) == int(gan.g_optimizer.iterations)

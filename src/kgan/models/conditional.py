@@ -153,7 +153,7 @@ class ConditionalGANModel(GANModel):
 
         Args:
             n: Number of samples.
-            seed: Same seed (and labels), same samples. ``None`` draws fresh latents.
+            seed: Same seed (and labels), same samples, on every backend. ``None`` draws fresh latents.
             batch_size: Samples per forward pass.
             labels: One class for all, ``n`` classes, or ``None``: classes ``0, 1, ..., K-1, 0, ...``.
 
@@ -163,9 +163,7 @@ class ConditionalGANModel(GANModel):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ConfigurationError(f"n must be a positive integer, received {n!r}")
         classes = self._labels_for(int(n), labels)
-        if seed is None:
-            seed = int(np.random.default_rng().integers(0, 2**31 - 1))
-        z = keras.random.normal((int(n), self.latent_dim), seed=int(seed))
+        z = keras.ops.convert_to_tensor(self.generation_latents(n, seed))
         y = self.one_hot(classes)
         parts = [
             keras.ops.convert_to_numpy(self.sampling_generator([z[i : i + batch_size], y[i : i + batch_size]], training=False))

@@ -419,7 +419,9 @@ class GANModel(GANTrainer, keras.Model):
 
         Args:
             n: Number of samples.
-            seed: Same seed, same samples. ``None`` draws fresh latents.
+            seed: Same seed, same samples, on every backend
+                ([`generation_latents()`][kgan.models.gan_model.GANModel.generation_latents]).
+                ``None`` draws fresh latents.
             batch_size: Samples generated per forward pass.
 
         Returns:
@@ -427,10 +429,17 @@ class GANModel(GANTrainer, keras.Model):
         """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ConfigurationError(f"n must be a positive integer, received {n!r}")
-        if seed is None:
-            seed = int(np.random.default_rng().integers(0, 2**31 - 1))
-        z = keras.random.normal((int(n), self.latent_dim), seed=int(seed))
+        z = self.generation_latents(n, seed)
         return np.asarray(self.predict(z, batch_size=batch_size, verbose=0), dtype=np.float32)
+
+    def generation_latents(self, n: int, seed: int | None = None) -> np.ndarray:
+        """The latents [`generate()`][kgan.models.gan_model.GANModel.generate] maps to samples:
+        ``z ~ N(0, I)`` of shape ``(n, latent_dim)``: numpy's ``default_rng(seed).standard_normal``
+        cast to float32 (fresh latents when ``seed`` is ``None``).
+
+        They come from numpy, not from the backend's random stream, so a ``.keras`` file generates
+        the same samples for the same seed on TensorFlow, JAX and PyTorch."""
+        return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype(np.float32)
 
     # === Loss computations (backend-independent) ===
 
