@@ -19,3 +19,16 @@ def test_ci_runs_the_readme_test_command_verbatim():
 def test_main_command_trains_on_embedded_data():
     main_command = next(b.strip() for b in bash_blocks() if "kgan train" in b and "venv" in b)
     assert "--dataset mnist-5k" in main_command and "pip install" in main_command
+
+
+def test_dependencies_that_can_break_kgan_have_upper_bounds():
+    """Keras (private hooks), the backends and the docs toolchain: a new release is taken on purpose."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    bounded = [*project["dependencies"], *extras["jax"], *extras["torch"], *extras["docs"]]
+    names = {re.split(r"[<>=!~\[ ]", spec)[0] for spec in bounded}
+    assert {"keras", "tensorflow", "jax", "torch", "mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python"} <= names
+    unbounded = [spec for spec in bounded if re.split(r"[<>=!~\[ ]", spec)[0] in {"keras", "tensorflow", "jax", "torch", "mkdocs", "mkdocs-material", "mkdocstrings", "mkdocstrings-python"} and "<" not in spec]
+    assert not unbounded
