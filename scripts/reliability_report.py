@@ -15,7 +15,7 @@ from pathlib import Path
 def main(folder: str, out: str = "docs/reliability.md") -> None:
     root = Path(folder)
     bad = json.loads((root / "bad_inputs.json").read_text())
-    faults = json.loads((root / "numerical_faults.json").read_text())
+    faults = [json.loads(p.read_text()) for p in sorted(root.glob("numerical_fault-*.json"))]
     kills = json.loads((root / "kills.json").read_text())
     clean = sum(r["refused_cleanly"] for r in bad)
     lines = [

@@ -12,7 +12,6 @@ import pytest
 import kgan
 from kgan.callbacks import AtomicCheckpoint, StopOnNaN
 
-FAULTS = []
 
 
 class Poisoned(keras.utils.PyDataset):
@@ -60,13 +59,16 @@ def test_numerical_fault_stops_and_keeps_the_good_checkpoint(fault, tmp_path):
             gan.fit(x, batch_size=16, epochs=4, verbose=0, callbacks=[guard, AtomicCheckpoint(path)])
     stopped = guard.message is not None and "step" in guard.message
     kept = path.exists() and finite_model(path) and int(keras.models.load_model(path).completed_epochs) == 1
-    FAULTS.append({"fault": fault, "stopped_with_message": stopped, "last_good_checkpoint_kept": kept, "message": guard.message})
+    record_outcome({"fault": fault, "stopped_with_message": stopped, "last_good_checkpoint_kept": kept, "message": guard.message})
     assert stopped, guard.message
     assert kept
 
 
-def test_write_fault_report():
-    path = os.environ.get("KGAN_RELIABILITY_DIR")
-    if path:
-        with open(os.path.join(path, "numerical_faults.json"), "w") as handle:
-            json.dump(FAULTS, handle, indent=2)
+def record_outcome(outcome: dict) -> None:
+    """With KGAN_RELIABILITY_DIR set, each fault writes its own record (numerical_fault-SLUG.json)
+    for scripts/reliability_report.py, whatever order or worker the tests run in."""
+    folder = os.environ.get("KGAN_RELIABILITY_DIR")
+    if folder:
+        slug = "".join(c if c.isalnum() else "-" for c in outcome["fault"])
+        with open(os.path.join(folder, f"numerical_fault-{slug}.json"), "w") as handle:
+            json.dump(outcome, handle, indent=2)
