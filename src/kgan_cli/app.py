@@ -149,8 +149,9 @@ def _duration(seconds: float) -> str:
 def _summary(out: str, gan) -> str:
     """The run's last lines: how long, how good, and which files to open."""
     import json
+    from pathlib import Path
 
-    record = json.loads(open(os.path.join(out, "run.json")).read())
+    record = json.loads((Path(out) / "run.json").read_text())
     epochs = record["options"]["epochs"]
     history = record.get("history", {})
     fd = [v for v in history.get("frechet_distance", []) if v == v]  # NaN rows: epochs not evaluated
