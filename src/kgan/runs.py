@@ -8,6 +8,7 @@ loss and the default recipe, trains it with ``fit`` and writes the run directory
     OUT/snapshots/     epoch_NNNN.keras copies of the model, with snapshot_every=N (--snapshot-every N)
     OUT/training.gif   the training animation (training.mp4 too with imageio-ffmpeg)
     OUT/metrics.csv    per-epoch diagnostics; OUT/training.png, their plot
+    OUT/metrics-steps.csv  every N-th step's logs, with log_every=N (--log-every N)
     OUT/run.json       the exact options, seed, package versions and wall time
 """
 
@@ -21,11 +22,13 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kgan.callbacks.step_log import STEPS_FILE
 from kgan.errors import (
     ConfigurationError,
     DataError,
@@ -33,7 +36,7 @@ from kgan.errors import (
     TrainingStopped,
 )
 
-__all__ = ["train", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE", "SAMPLES_DIR", "ANIMATION_FILE"]
+__all__ = ["train", "train_with", "RunOptions", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE", "SAMPLES_DIR", "ANIMATION_FILE"]
 
 RUN_FILE = "run.json"
 MODEL_FILE = "model.keras"
@@ -200,6 +203,75 @@ def _versions() -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a training run is made from, as one frozen record: what [`train()`][kgan.runs.train]
+    receives, checked once, and what ``run.json`` stores.
+
+    ``identity()`` is the part that defines the run (a directory holding the same identity is continued,
+    a different one refused); the rest says how the run is watched and where it is written, and may
+    change between a run and its resume (``devices``, ``evaluate_every``, ``log_every``, ...).
+    The fields are [`train()`][kgan.runs.train]'s arguments, with the same meaning and defaults.
+    """
+
+    architecture: str = "dcgan"
+    dataset: str = "mnist-5k"
+    loss: Any = None
+    epochs: int = 5
+    batch_size: int | None = None
+    latent_dim: int | None = None
+    seed: int = 0
+    out: str | os.PathLike = "runs/dcgan"
+    overwrite: bool = False
+    d_steps: int | None = None
+    architecture_options: dict | None = None
+    verbose: int | str = "auto"
+    evaluate_every: int = 1
+    eval_samples: int = 2000
+    resume: bool | None = None
+    dataset_b: str | None = None
+    devices: int | None = None
+    snapshot_every: int = 0
+    log_every: int = 0
+    tensorboard: str | os.PathLike | None = None
+
+    def check(self) -> None:
+        """Refuse bad values before anything is loaded or written."""
+        from kgan.callbacks.checkpoint import check_snapshot_every
+
+        for name in ("epochs", "batch_size"):
+            value = getattr(self, name)
+            if name == "batch_size" and value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
+        check_snapshot_every(self.snapshot_every)
+        if isinstance(self.log_every, bool) or not isinstance(self.log_every, (int, np.integer)) or self.log_every < 0:
+            raise ConfigurationError(f"log_every (--log-every) must be 0 (off) or a positive number of steps, received {self.log_every!r}")
+
+
+@dataclass
+class _Data:
+    """The loaded training data: images ``x``, labels ``y`` (labelled architectures) and the second
+    domain ``x_b`` (two-domain architectures), cut to ``len(x)``."""
+
+    x: np.ndarray
+    y: np.ndarray | None = None
+    x_b: np.ndarray | None = None
+
+
+@dataclass
+class _Run:
+    """A run being trained: its options, record, directory and what it resumes from."""
+
+    options: RunOptions
+    record: dict
+    directory: Path
+    previous: dict | None
+    model_to_resume: Path
+    batch_size: int
+
+
 def train(
     architecture: str = "dcgan",
     dataset: str = "mnist-5k",
@@ -220,12 +292,18 @@ def train(
     dataset_b: str | None = None,
     devices: int | None = None,
     snapshot_every: int = 0,
+    log_every: int = 0,
+    tensorboard: str | os.PathLike | None = None,
 ):
     """Train a registered architecture on a dataset and write the run directory.
 
+    The arguments (all but ``callbacks``) become one frozen [`RunOptions`][kgan.runs.RunOptions]
+    record, checked before anything is loaded; [`train_with()`][kgan.runs.train_with] takes such a
+    record directly.
+
     Args:
         architecture: Registered architecture name (``kgan list``).
-        dataset: Dataset name or path ([`kgan.datasets.load()`][kgan.datasets.load]).
+        dataset: Dataset name or path ([`load()`][kgan.datasets.load]).
         dataset_b: The second image domain of two-domain architectures (``cyclegan``'s Y,
             ``cogan``'s B); each epoch reads both in independent orders (unpaired).
         loss: Registered loss name (or GANLoss); ``None`` uses the architecture's recipe.
@@ -249,13 +327,17 @@ def train(
             fixed latents, metrics.csv and sample grids); ``True``: require such a run; ``False``:
             never resume (an existing run is refused unless ``overwrite``).
         devices: Train data-parallel on this many devices of this machine with the backend's own
-            engine ([`kgan.distribute.data_parallel()`][kgan.distribute.data_parallel]; with ``TF_CONFIG`` set, on every worker of
+            engine ([`data_parallel()`][kgan.distribute.data_parallel]; with ``TF_CONFIG`` set, on every worker of
             a multi-worker cluster). ``batch_size`` stays the global batch, so the run computes what
             one device would and can be resumed on a different number of devices. Only the chief
             worker writes ``out``; the others write to a temporary directory they delete.
         snapshot_every: Also keep the model of every this many epochs as
             ``out/snapshots/epoch_NNNN.keras`` (0: none): a generator's fakes at several stages of
             training, for ``kgan harden --gan OUT``.
+        log_every: Also write every N-th step's logs to ``out/metrics-steps.csv``
+            ([`StepLog`][kgan.callbacks.StepLog]); ``training.png`` then draws them (0: per epoch only).
+        tensorboard: Also write TensorBoard logs here: scalars per step, the sample grids as images,
+            the graph on TensorFlow (``tensorboard --logdir DIR``; needs the tensorboard package).
 
     Raises:
         kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
@@ -263,162 +345,205 @@ def train(
     Returns:
         The trained [`GANModel`][kgan.GANModel].
     """
+    options = RunOptions(
+        architecture=architecture, dataset=dataset, loss=loss, epochs=epochs, batch_size=batch_size,
+        latent_dim=latent_dim, seed=seed, out=out, overwrite=overwrite, d_steps=d_steps,
+        architecture_options=architecture_options, verbose=verbose, evaluate_every=evaluate_every,
+        eval_samples=eval_samples, resume=resume, dataset_b=dataset_b, devices=devices,
+        snapshot_every=snapshot_every, log_every=log_every, tensorboard=tensorboard,
+    )  # fmt: skip
+    return train_with(options, callbacks)
+
+
+def train_with(options: RunOptions, callbacks: list | None = None):
+    """[`train()`][kgan.runs.train] from a [`RunOptions`][kgan.runs.RunOptions] record."""
     from kgan import architectures, datasets, losses
-    from kgan.callbacks.checkpoint import check_snapshot_every
 
     # first: devices can only be made before the backend runs anything
     parallel = None
-    if devices is not None:
+    if options.devices is not None:
         from kgan.distribute import data_parallel
 
-        parallel = data_parallel(devices)
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if name == "batch_size" and value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
-    check_snapshot_every(snapshot_every)
+        parallel = data_parallel(options.devices)
+    options.check()
+    if options.tensorboard is not None:
+        _check_tensorboard()
     # Resolve every name and the data before touching the disk or training anything.
-    build = architectures.get(architecture)
-    gan_loss = None if loss is None else losses.get(loss)
-    _claim_run_directory(out, None, overwrite, resume, check_only=True)
+    build = architectures.get(options.architecture)
+    gan_loss = None if options.loss is None else losses.get(options.loss)
+    _claim_run_directory(options.out, None, options.overwrite, options.resume, check_only=True)
+    data = _load_data(options, build)
+    model_options = dict(options.architecture_options or {})
+    if data.y is not None and _accepts(build, "num_classes") and "num_classes" not in model_options:
+        model_options["num_classes"] = int(np.max(data.y)) + 1 if len(data.y) else 1
+    if _accepts(build, "seed"):
+        model_options.setdefault("seed", options.seed)
+    if options.latent_dim is not None:
+        model_options["latent_dim"] = options.latent_dim
+    with parallel.scope() if parallel is not None else contextlib.nullcontext():
+        gan = _build(build, model_options, options, gan_loss, data)
+        run = _start_run(gan, options, model_options, data, parallel)
+        try:
+            return _fit_run(gan, run, data, callbacks)
+        finally:
+            if not (parallel is None or parallel.is_chief):
+                shutil.rmtree(run.directory, ignore_errors=True)
+
+
+def _check_tensorboard() -> None:
+    try:
+        import tensorboard  # noqa: F401
+    except ImportError:
+        raise ConfigurationError("tensorboard (--tensorboard) needs the tensorboard package: pip install 'kgan[tensorboard]'.") from None
+
+
+def _load_data(options: RunOptions, build) -> _Data:
+    """The dataset(s) the architecture trains on, checked against what it needs."""
+    from kgan import datasets
+
     needs_labels = bool(getattr(build, "needs_labels", False))
     two_domains = bool(getattr(build, "needs_second_domain", False))
-    if two_domains and dataset_b is None:
+    if two_domains and options.dataset_b is None:
         raise ConfigurationError(
-            f"The {architecture} architecture trains on two image domains; name the second with --dataset-b "
+            f"The {options.architecture} architecture trains on two image domains; name the second with --dataset-b "
             f"(dataset_b=), for example --dataset mnist-5k --dataset-b mnist-5k-thick."
         )
-    if not two_domains and dataset_b is not None:
-        raise ConfigurationError(f"--dataset-b is for two-domain architectures (cyclegan, cogan); {architecture} trains on one dataset.")
-    x_b = datasets.load(dataset_b) if two_domains else None
+    if not two_domains and options.dataset_b is not None:
+        raise ConfigurationError(f"--dataset-b is for two-domain architectures (cyclegan, cogan); {options.architecture} trains on one dataset.")
+    x_b = datasets.load(options.dataset_b) if two_domains else None
     if needs_labels:
         try:
-            x, y = datasets.load(dataset, with_labels=True)
+            x, y = datasets.load(options.dataset, with_labels=True)
         except DataError as exc:
-            raise DataError(f"The {architecture} architecture trains on labelled data. {exc}") from None
+            raise DataError(f"The {options.architecture} architecture trains on labelled data. {exc}") from None
     else:
-        x, y = datasets.load(dataset), None
-
+        x, y = datasets.load(options.dataset), None
     if x_b is not None:
         # as many B samples as A samples (B repeated or cut), so both streams have the same batches
         x_b = np.resize(x_b, (len(x), *x_b.shape[1:]))
-
-    options = dict(architecture_options or {})
-    if needs_labels and _accepts(build, "num_classes") and "num_classes" not in options:
-        options["num_classes"] = int(np.max(y)) + 1 if len(y) else 1
-    if _accepts(build, "seed"):
-        options.setdefault("seed", seed)
-    if latent_dim is not None:
-        options["latent_dim"] = latent_dim
-    with parallel.scope() if parallel is not None else contextlib.nullcontext():
-        return _build_and_fit(
-            build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel,
-            architecture=architecture, dataset=dataset, dataset_b=dataset_b, loss=loss,
-            verbose=verbose, evaluate_every=evaluate_every, eval_samples=eval_samples, callbacks=callbacks,
-            snapshot_every=snapshot_every,
-        )
+    return _Data(x, y, x_b)
 
 
-def _build_and_fit(build, options, gan_loss, d_steps, x, y, x_b, batch_size, epochs, seed, out, overwrite, resume, parallel, *, architecture, dataset, dataset_b, loss, verbose, evaluate_every, eval_samples, callbacks, snapshot_every=0):
-    """[`train()`][kgan.runs.train] after its checks, inside the data-parallel scope when there is one."""
+def _build(build, model_options: dict, options: RunOptions, gan_loss, data: _Data):
+    """The compiled model, its data checked before anything is written."""
     import keras
 
-    from kgan import losses
-
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(options.seed)
     try:
-        gan = build(input_shape=tuple(x.shape[1:]), **options)
+        gan = build(input_shape=tuple(data.x.shape[1:]), **model_options)
     except (TypeError, ValueError) as exc:
-        unknown = [k for k in options if k not in _parameters(build)]
+        unknown = [k for k in model_options if k not in _parameters(build)]
         if not unknown or not any(k in str(exc) for k in unknown):
             raise
         raise ConfigurationError(
-            f"The {architecture} architecture has no option {unknown[0]!r}; it takes "
+            f"The {options.architecture} architecture has no option {unknown[0]!r}; it takes "
             f"{', '.join(_parameters(build))}."
         ) from exc
-    gan.compile(loss=gan_loss, d_steps=d_steps)
-    gan._check_data(x, y if x_b is None else x_b[: len(x)], "fit")  # before anything is written
-    batch_size = batch_size or int(gan.recipe["batch_size"])
+    gan.compile(loss=gan_loss, d_steps=options.d_steps)
+    gan._check_data(data.x, data.y if data.x_b is None else data.x_b[: len(data.x)], "fit")  # before anything is written
+    return gan
+
+
+def _start_run(gan, options: RunOptions, model_options: dict, data: _Data, parallel) -> _Run:
+    """The run record and the directory it goes to (claimed on the chief, temporary on other workers)."""
+    from kgan import losses
+
+    batch_size = options.batch_size or int(gan.recipe["batch_size"])
     record = {
         "command": "train",
         "options": _normalized(
             {
-                "architecture": architecture,
-                "dataset": str(dataset),
-                **({"dataset_b": str(dataset_b)} if dataset_b is not None else {}),
-                "loss": loss if isinstance(loss, str) else losses.serialize(gan.gan_loss),
-                "epochs": epochs,
+                "architecture": options.architecture,
+                "dataset": str(options.dataset),
+                **({"dataset_b": str(options.dataset_b)} if options.dataset_b is not None else {}),
+                "loss": options.loss if isinstance(options.loss, str) else losses.serialize(gan.gan_loss),
+                "epochs": options.epochs,
                 "batch_size": batch_size,
                 "latent_dim": gan.latent_dim,
-                "seed": seed,
+                "seed": options.seed,
                 "d_steps": gan.d_steps,
-                "architecture_options": options,
+                "architecture_options": model_options,
             }
         ),
-        "data": {"samples": int(x.shape[0]), "sample_shape": list(x.shape[1:])},
+        "data": {"samples": int(data.x.shape[0]), "sample_shape": list(data.x.shape[1:])},
         "versions": _versions(),
     }
     if parallel is not None:
         record["distribution"] = parallel.describe()
-    chief = parallel is None or parallel.is_chief
-    if chief:
-        run_dir, previous = _claim_run_directory(out, record, overwrite, resume)
-        model_to_resume = run_dir / MODEL_FILE
-    else:
-        # another worker: the same steps (collective operations need every worker), files elsewhere;
-        # it resumes from the chief's model, so all workers start from the same weights
-        shared = Path(out)
-        previous = _read_record(shared) if shared.is_dir() and not overwrite and resume is not False else None
-        if previous is not None and previous.get("options") != record["options"]:
-            previous = None
-        model_to_resume = shared / MODEL_FILE
-        run_dir = Path(tempfile.mkdtemp(prefix=f"kgan-worker{parallel.worker}-"))
-    try:
-        return _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks, snapshot_every)
-    finally:
-        if not chief:
-            shutil.rmtree(run_dir, ignore_errors=True)
+    if parallel is None or parallel.is_chief:
+        run_dir, previous = _claim_run_directory(options.out, record, options.overwrite, options.resume)
+        return _Run(options, record, run_dir, previous, run_dir / MODEL_FILE, batch_size)
+    # another worker: the same steps (collective operations need every worker), files elsewhere;
+    # it resumes from the chief's model, so all workers start from the same weights
+    shared = Path(options.out)
+    previous = _read_record(shared) if shared.is_dir() and not options.overwrite and options.resume is not False else None
+    if previous is not None and previous.get("options") != record["options"]:
+        previous = None
+    run_dir = Path(tempfile.mkdtemp(prefix=f"kgan-worker{parallel.worker}-"))
+    return _Run(options, record, run_dir, previous, shared / MODEL_FILE, batch_size)
 
 
-def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_size, epochs, seed, verbose, evaluate_every, eval_samples, callbacks, snapshot_every=0):
+def _watchers(gan, run: _Run, data: _Data) -> list:
+    """The callbacks every run has: NaN guard, evaluation, grids, diagnostics, checkpoint, progress."""
+    from kgan import callbacks as kcb
+
+    options, run_dir = run.options, run.directory
+    watchers: list = [kcb.StopOnNaN()]
+    # kgan's feature extractor reads 28x28x1 digits; paired and translation models have no generate(n) of those
+    if options.evaluate_every and gan.latent_dim is not None and tuple(gan.sample_shape or ()) == (28, 28, 1):
+        watchers.append(kcb.FrechetEvaluation(data.x, every_epochs=options.evaluate_every, n=options.eval_samples, seed=options.seed))
+        run.record["evaluation"] = {  # the protocol of every figure in metrics.csv
+            "features": "kgan's MNIST classifier", "samples": int(options.eval_samples),
+            "reference": f"{min(len(data.x), int(options.eval_samples)):,} training images", "every_epochs": int(options.evaluate_every),
+        }  # fmt: skip
+    tensorboard = None if options.tensorboard is None else os.fspath(options.tensorboard)
+    watchers += [
+        kcb.SampleGrid(run_dir / SAMPLES_DIR, tensorboard_dir=tensorboard),
+        kcb.Diagnostics(run_dir),
+        kcb.AtomicCheckpoint(run_dir / MODEL_FILE, snapshot_every=options.snapshot_every, snapshots_dir=run_dir / SNAPSHOTS_DIR),
+    ]
+    if options.log_every:
+        watchers.append(kcb.StepLog(run_dir / STEPS_FILE, every=options.log_every))  # before Diagnostics plots
+    if tensorboard is not None:
+        import keras
+
+        watchers.append(keras.callbacks.TensorBoard(tensorboard, update_freq=max(int(options.log_every), 1)))
+    if _verbosity(options):
+        watchers.append(kcb.ProgressLine())  # after the evaluation, whose figures it shows
+    return watchers
+
+
+def _verbosity(options: RunOptions) -> int:
+    """``fit``'s verbosity; ``"auto"``: a bar in a terminal, one plain line per epoch in a file or pipe."""
+    if options.verbose == "auto":
+        return 1 if sys.stdout.isatty() else 2
+    return int(options.verbose)
+
+
+def _fit_run(gan, run: _Run, data: _Data, callbacks: list | None):
     """Resume if asked, fit with the run's callbacks, and finish the run record."""
     import keras
 
+    options, record, run_dir = run.options, run.record, run.directory
+    epochs, seed, batch_size = options.epochs, options.seed, run.batch_size
     initial_epoch = 0
-    if previous is not None and model_to_resume.exists():
+    if run.previous is not None and run.model_to_resume.exists():
         from kgan.models.loading import load_gan
 
-        gan = load_gan(model_to_resume)
+        gan = load_gan(run.model_to_resume)
         initial_epoch = min(int(keras.ops.convert_to_numpy(gan.completed_epochs)), epochs)
         record["resumed_from_epoch"] = initial_epoch
     record["status"] = "running"
-    record["wall_time_s"] = float((previous or {}).get("wall_time_s", 0.0))
+    record["wall_time_s"] = float((run.previous or {}).get("wall_time_s", 0.0))
+    watchers = _watchers(gan, run, data)
     _write_record(run_dir, record)
 
-    from kgan import callbacks as kcb
     from kgan.datasets.batches import epoch_batches
     from kgan.visual import build_animation
 
-    watchers: list = [kcb.StopOnNaN()]
-    # kgan's feature extractor reads 28x28x1 digits; paired and translation models have no generate(n) of those
-    if evaluate_every and gan.latent_dim is not None and tuple(gan.sample_shape or ()) == (28, 28, 1):
-        watchers.append(kcb.FrechetEvaluation(x, every_epochs=evaluate_every, n=eval_samples, seed=seed))
-        record["evaluation"] = {  # the protocol of every figure in metrics.csv
-            "features": "kgan's MNIST classifier", "samples": int(eval_samples),
-            "reference": f"{min(len(x), int(eval_samples)):,} training images", "every_epochs": int(evaluate_every),
-        }  # fmt: skip
-    watchers += [
-        kcb.SampleGrid(run_dir / SAMPLES_DIR),
-        kcb.Diagnostics(run_dir),
-        kcb.AtomicCheckpoint(run_dir / MODEL_FILE, snapshot_every=snapshot_every, snapshots_dir=run_dir / SNAPSHOTS_DIR),
-    ]
-    if verbose == "auto":  # a bar in a terminal; one plain line per epoch in a file or pipe
-        verbose = 1 if sys.stdout.isatty() else 2
-    if verbose:
-        watchers.append(kcb.ProgressLine())  # after the evaluation, whose figures it shows
     started = time.time()
     if initial_epoch < epochs:
+        x, y, x_b = data.x, data.y, data.x_b
         if x_b is not None:  # two domains, each in its own order: unpaired batches
             import tensorflow as tf
 
@@ -433,7 +558,7 @@ def _fit_run(gan, record, run_dir, previous, model_to_resume, x, y, x_b, batch_s
             epochs=epochs,
             initial_epoch=initial_epoch,
             steps_per_epoch=-(-len(x) // batch_size),
-            verbose=verbose,
+            verbose=_verbosity(options),
             shuffle=False,  # the batches are already in each epoch's order
             callbacks=watchers + list(callbacks or []),
         )

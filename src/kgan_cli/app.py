@@ -34,6 +34,9 @@ def cli(debug: bool, verbose: bool) -> None:
       kgan sample runs/dcgan/model.keras -n 64 --seed 1 -o grid.png
       kgan evaluate runs/dcgan/model.keras --dataset mnist-5k -n 2000
       kgan animate runs/dcgan
+      kgan interpolate runs/dcgan/model.keras
+      kgan export runs/dcgan/model.keras --format onnx --out generator.onnx
+      kgan report runs/dcgan
     """
     # --debug and --verbose are read by main() before click runs, so errors raised while parsing
     # are covered too and the native libraries' lines are filtered from their first one.
@@ -95,7 +98,9 @@ def list_command(verbose: bool, check: bool) -> None:
 @click.option("--backend", type=click.Choice(BACKENDS), default=None, help="Keras backend to train on (default: KERAS_BACKEND, else tensorflow).")
 @click.option("--devices", default=None, type=click.IntRange(min=1), help="Train data-parallel on N devices of this machine (GPUs, else N CPU devices): tf.distribute.MirroredStrategy on TensorFlow, keras.distribution.DataParallel on JAX; with TF_CONFIG set, on every worker. --batch-size stays the global batch.")
 @click.option("--snapshot-every", default=0, show_default=True, type=click.IntRange(min=0), help="Also keep the model of every N epochs as OUT/snapshots/epoch_NNNN.keras (0: none): fakes of several stages, for kgan harden --gan OUT.")
-def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet, backend, devices, snapshot_every) -> None:
+@click.option("--log-every", default=0, show_default=True, type=click.IntRange(min=0), help="Also write every N-th step's logs to OUT/metrics-steps.csv; training.png then draws them (0: per epoch only).")
+@click.option("--tensorboard", default=None, metavar="DIR", help="Also write TensorBoard logs to DIR: scalars per step (every --log-every steps), the sample grids, the graph on TensorFlow.")
+def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, latent_dim, d_steps, seed, out, overwrite, resume, options, evaluate_every, quiet, backend, devices, snapshot_every, log_every, tensorboard) -> None:
     """Train ARCHITECTURE on a dataset and write a run directory.
 
     OUT gets model.keras (saved every epoch), samples/ (grids from fixed latents), training.gif,
@@ -108,6 +113,7 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
       kgan train dcgan --dataset my_images/ --loss hinge --option width=64 --out runs/mine
       kgan train cgan --dataset mnist-5k --epochs 10 --out runs/cgan
       kgan train cyclegan --dataset mnist-5k --dataset-b mnist-5k-thick --out runs/thick
+      kgan train dcgan --epochs 1 --log-every 10 --tensorboard runs/tb --out runs/short
 
     Run the same command again after a crash and it continues from the last completed epoch.
     With --backend jax or torch the command runs on that Keras backend (kgan[jax], kgan[torch]).
@@ -137,6 +143,8 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
         resume=resume,
         devices=devices,
         snapshot_every=snapshot_every,
+        log_every=log_every,
+        tensorboard=tensorboard,
     )
     click.echo(_summary(out, gan))
 
@@ -173,21 +181,31 @@ def _summary(out: str, gan) -> str:
 @click.option("-n", "n", default=64, show_default=True, type=click.IntRange(min=1), help="Number of samples.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same samples.")
 @click.option("-o", "--output", default="samples.png", show_default=True, help="PNG grid (image models) or .npy array.")
+@click.option("--each", "each_dir", default=None, metavar="DIR", help="Write one PNG per sample into DIR (sample_00000.png, ...) instead of a grid: what FID scripts and dataset tools read.")
 @click.option("--unsafe", is_flag=True, help="Load a model file that carries code (Lambda layers). Only for files you trust.")
-def sample_command(model_path, n, seed, output, unsafe) -> None:
-    """Generate N samples from a saved model into a PNG grid or a .npy file.
+def sample_command(model_path, n, seed, output, each_dir, unsafe) -> None:
+    """Generate N samples from a saved model into a PNG grid, a .npy file, or one PNG each.
 
     \b
-    Example:
+    Examples:
       kgan sample runs/dcgan/model.keras -n 64 --seed 1 -o grid.png
+      kgan sample runs/dcgan/model.keras -n 1000 --each runs/dcgan/fakes
     """
     import numpy as np
 
     from kgan.models.loading import load_gan
-    from kgan.visual import save_grid
+    from kgan.visual import save_grid, save_images
 
     gan = load_gan(model_path, safe_mode=not unsafe)
     samples = gan.generate(n, seed=seed)
+    if each_dir is not None:
+        if samples.ndim != 4:
+            from kgan.errors import DataError
+
+            raise DataError(f"--each writes images, but {model_path!r} generates samples of shape {samples.shape[1:]}; use -o FILE.npy.")
+        written = save_images(samples, each_dir)
+        click.echo(f"Wrote {len(written)} PNG files ({written[0].name} ... {written[-1].name}) to {each_dir}.")
+        return
     if output.endswith(".npy") or samples.ndim != 4:
         path = output if output.endswith(".npy") else output + ".npy"
         np.save(path, samples)
@@ -266,6 +284,97 @@ def animate_command(run_dir, fps, max_frames, output) -> None:
     except FileNotFoundError as exc:
         raise DataError(f"{exc} Is {run_dir!r} a run directory written by `kgan train`?") from exc
     click.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
+
+
+@cli.command("interpolate")
+@click.argument("model_path", metavar="MODEL.keras")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["slerp", "dimension", "class"]), help="Which walks (repeatable). Default: slerp and dimension, and class for a conditional model.")
+@click.option("--walks", default=8, show_default=True, type=click.IntRange(min=1), help="Rows: paths, dimensions, or fixed styles for the class sweep.")
+@click.option("--steps", default=16, show_default=True, type=click.IntRange(min=2), help="Latents along each path (columns, GIF frames).")
+@click.option("--dims", default=None, metavar="I,J,...", help="Latent dimensions for the dimension walk (default: the first --walks).")
+@click.option("--span", default=3.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="The dimension walk sweeps from -SPAN to +SPAN.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("-o", "--out", default=None, help="Output folder. Default: a 'walks' folder beside the model file.")
+@click.option("--unsafe", is_flag=True, help="Load a model file that carries code. Only for files you trust.")
+def interpolate_command(model_path, kinds, walks, steps, dims, span, seed, out, unsafe) -> None:
+    """Latent walks of a saved model, each as a grid (PNG) and an animation (GIF): spherical
+    interpolation between latents, one latent dimension swept, and for a conditional model the class
+    swept with the style held fixed.
+
+    \b
+    Examples:
+      kgan interpolate runs/dcgan/model.keras
+      kgan interpolate runs/cgan/model.keras --kind class --walks 4
+      kgan interpolate runs/dcgan/model.keras --kind dimension --dims 0,5,9 --span 4
+    """
+    from kgan.errors import ConfigurationError
+    from kgan.models.loading import load_gan
+    from kgan.visual import latent_walk, save_walk
+
+    chosen_dims = None
+    if dims:
+        try:
+            chosen_dims = [int(d) for d in dims.split(",")]
+        except ValueError:
+            raise ConfigurationError(f"--dims expects comma-separated integers such as 0,5,9; received {dims!r}.") from None
+    gan = load_gan(model_path, safe_mode=not unsafe)
+    if not getattr(gan, "latent_dim", None):
+        raise ConfigurationError(f"{model_path!r} has no latent space to walk (a CycleGAN translates images: use its translate()).")
+    conditional = bool(getattr(gan, "num_classes", None))
+    if kinds and "class" in kinds and not conditional:
+        raise ConfigurationError("--kind class sweeps the class of a conditional model (cgan); this model has no classes.")
+    kinds = kinds or (("slerp", "dimension", "class") if conditional else ("slerp", "dimension"))
+    folder = out or os.path.join(os.path.dirname(os.path.abspath(model_path)), "walks")
+    written = []
+    for kind in kinds:
+        try:
+            walk = latent_walk(gan, kind, walks=walks, steps=steps, seed=seed, dims=chosen_dims, span=span)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        written += save_walk(walk, folder, kind)
+    click.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
+
+
+@cli.command("export")
+@click.argument("model_path", metavar="MODEL.keras")
+@click.option("--format", "export_format", default="keras", show_default=True, type=click.Choice(["keras", "savedmodel", "onnx"]), help="keras: a .keras file of the generator; savedmodel: a TensorFlow SavedModel folder; onnx: an .onnx file (needs onnx, and tf2onnx on TensorFlow).")
+@click.option("--out", required=True, help="The export: PATH.keras, a folder, or PATH.onnx. Its metadata goes beside it (PATH.json, or kgan.json inside the folder).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing export at --out.")
+@click.option("--unsafe", is_flag=True, help="Load a model file that carries code. Only for files you trust.")
+def export_command(model_path, export_format, out, overwrite, unsafe) -> None:
+    """Export the generator alone (the weight average when the model keeps one), with its latent
+    size, sample shape and value range recorded beside it, for use without kgan.
+
+    \b
+    Examples:
+      kgan export runs/dcgan/model.keras --out generator.keras
+      kgan export runs/dcgan/model.keras --format savedmodel --out generator_savedmodel
+      kgan export runs/dcgan/model.keras --format onnx --out generator.onnx
+    """
+    from kgan.models import export_generator
+    from kgan.models.loading import load_gan
+
+    gan = load_gan(model_path, safe_mode=not unsafe)
+    written = export_generator(gan, out, export_format, overwrite=overwrite)
+    click.echo("Wrote " + " and ".join(str(p) for p in written) + ".")
+
+
+@cli.command("report")
+@click.argument("run_dir", metavar="RUN_DIR")
+@click.option("-o", "--output", default=None, help="Default: RUN_DIR/report.html.")
+def report_command(run_dir, output) -> None:
+    """Write one self-contained HTML page for a run: the animation, the first, middle and last
+    sample grids, the curves, the evaluation figures with their protocol, the diagnostics' warnings
+    and what they mean, the options, versions and time taken. Pictures are embedded: the page opens
+    anywhere, without a network.
+
+    \b
+    Example:
+      kgan report runs/dcgan && xdg-open runs/dcgan/report.html
+    """
+    from kgan.report import write_report
+
+    click.echo(f"Wrote {write_report(run_dir, output)}.")
 
 
 @cli.command("harden")

@@ -33,7 +33,7 @@ def filter_native_logs() -> None:
     """Route fd 2 through a filter that drops native log lines, until the process exits.
 
     Call once, before the native libraries are imported. Undone at exit (and before ``os.exec*``
-    by :func:`restore`), so nothing written to stderr is lost.
+    by `restore()`), so nothing written to stderr is lost.
     """
     global _state
     if _state is not None:

@@ -16,7 +16,7 @@ def invoke(args):
     return run_cli(args)
 
 
-@pytest.mark.parametrize("command", [[], ["list"], ["train"], ["sample"], ["evaluate"], ["animate"], ["harden"]])
+@pytest.mark.parametrize("command", [[], ["list"], ["train"], ["sample"], ["evaluate"], ["animate"], ["harden"], ["interpolate"], ["export"], ["report"]])
 def test_help_has_an_example(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0

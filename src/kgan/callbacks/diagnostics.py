@@ -14,6 +14,7 @@ import numpy as np
 
 from kgan.callbacks._steps import generator_steps
 from kgan.callbacks.samples import fixed_samples
+from kgan.callbacks.step_log import STEPS_FILE, read_step_log
 
 __all__ = ["Diagnostics", "TrainingHealthWarning", "sample_diversity", "plot_training"]
 
@@ -145,7 +146,7 @@ class Diagnostics(keras.callbacks.Callback):
         self.rows = [r for r in self.rows if int(r["epoch"]) != epoch + 1] + [row]
         self._write_csv()
         if self.plot:
-            plot_training(self.rows, self.directory / "training.png")
+            plot_training(self.rows, self.directory / "training.png", steps=read_step_log(self.directory / STEPS_FILE))
 
     def _judge(self, row: dict) -> list[str]:
         found = []
@@ -229,18 +230,25 @@ def _minor_log_label(value: float, _position=None) -> str:
     return f"{value:g}" if leading in (2, 3, 5) else ""
 
 
-def plot_training(rows: list[dict], path) -> Path:
-    """Four panels from diagnostics rows: losses, D on real/fake, gradient norms, quality metric."""
+def plot_training(rows: list[dict], path, steps: list[dict] | None = None) -> Path:
+    """Four panels from diagnostics rows: losses, D on real/fake, gradient norms, quality metric.
+
+    With ``steps`` (rows of a [`StepLog`][kgan.callbacks.StepLog], at least two) the first three
+    panels draw them against the global step, and the quality panel puts its per-epoch points at
+    each epoch's last step; otherwise everything is drawn per epoch."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     import matplotlib.ticker
 
-    def series(key):
-        xs = [r["epoch"] for r in rows if isinstance(r.get(key), (int, float)) and r.get(key) is not None]
-        ys = [r[key] for r in rows if isinstance(r.get(key), (int, float)) and r.get(key) is not None]
-        return xs, ys
+    per_step = bool(steps) and len(steps) >= 2
+    x_key = "step" if per_step else "epoch"
+
+    def series(key, source=None):
+        source = rows if source is None else source
+        kept = [r for r in source if isinstance(r.get(key), (int, float)) and isinstance(r.get(x_key), (int, float))]
+        return [r[x_key] for r in kept], [r[key] for r in kept]
 
     fig, axes = plt.subplots(2, 2, figsize=(10, 7), constrained_layout=True)
     panels = [
@@ -251,8 +259,9 @@ def plot_training(rows: list[dict], path) -> Path:
     ]
     for ax, title, keys, log in panels:
         drawn = False
+        source = steps if per_step and title != "Sample quality" else rows
         for key in keys:
-            xs, ys = series(key)
+            xs, ys = series(key, source)
             if xs:
                 ax.plot(xs, ys, marker="o", markersize=3, label=key)
                 drawn = True
@@ -263,12 +272,12 @@ def plot_training(rows: list[dict], path) -> Path:
                 drawn = True
         if drawn:
             ax.legend(fontsize=8)
-            if log and all(y > 0 for k in keys for y in series(k)[1]):
+            if log and all(y > 0 for k in keys for y in series(k, source)[1]):
                 ax.set_yscale("log")
                 ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
                 ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(_minor_log_label))
         ax.set_title(title)
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(x_key)
         ax.grid(alpha=0.3)
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp")

@@ -3,7 +3,8 @@
 from kgan.models.cogan import CoGANModel
 from kgan.models.conditional import ConditionalGANModel
 from kgan.models.cyclegan import CycleGANModel
+from kgan.models.export import export_generator
 from kgan.models.gan_model import GANModel
 from kgan.models.progan import ProGANModel
 
-__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel", "ProGANModel"]
+__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel", "ProGANModel", "export_generator"]

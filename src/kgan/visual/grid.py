@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_grid", "save_grid", "to_uint8"]
+__all__ = ["make_grid", "save_grid", "save_images", "to_uint8"]
 
 
 def to_uint8(images: np.ndarray, value_range: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
@@ -55,3 +55,28 @@ def save_grid(images: np.ndarray, path: str | os.PathLike, columns: int | None =
     Image.fromarray(grid).save(tmp, format="PNG")
     os.replace(tmp, target)
     return target
+
+
+def save_images(images: np.ndarray, directory: str | os.PathLike, prefix: str = "sample", value_range=(-1.0, 1.0)) -> list[Path]:
+    """Write each of ``(n, H, W, C)`` images (C in {1, 3}) as its own PNG, at its own size:
+    ``directory/prefix_00000.png``, ... (digits enough for ``n``), the layout FID scripts and dataset
+    builders read. Existing files of the same names are replaced.
+
+    Returns:
+        The paths written, in sample order.
+    """
+    from PIL import Image
+
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[-1] not in (1, 3):
+        raise ValueError(f"images must be (n, H, W, 1 or 3), received shape {images.shape}")
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    width = max(5, len(str(len(images) - 1)))
+    pixels = to_uint8(images, value_range)
+    written = []
+    for i, image in enumerate(pixels):
+        path = target / f"{prefix}_{i:0{width}d}.png"
+        Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(path, format="PNG")
+        written.append(path)
+    return written
