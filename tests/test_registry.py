@@ -156,6 +156,7 @@ def _install_throwaway(tmp_path, name, module_source, entry_points):
     return target
 
 
+@pytest.mark.slow  # installs distributions: about 20 s
 def test_real_installed_plugins_good_and_broken(tmp_path):
     target = _install_throwaway(
         tmp_path,

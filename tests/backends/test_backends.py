@@ -87,6 +87,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # a process per backend: about 40 s
 @pytest.mark.skipif(BACKEND != "tensorflow", reason="run once, from the TensorFlow suite, against the other backends")
 def test_a_keras_file_moves_between_backends_with_the_same_outputs(tiny_images, tmp_path):
     gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)

@@ -53,6 +53,7 @@ def _check_equivalent(result, engine, batch_statistics_per_replica=()):
             assert diff[what] < TOLERANCE, f"{name}: {what} differ by {diff[what]} between 1 and 2 replicas"
 
 
+@pytest.mark.slow  # multi-process: 20-115 s
 def test_two_mirrored_replicas_train_as_one_device_on_the_global_batch():
     """Latents, batch-norm statistics, both update paths, replay memory, WGAN-GP points (per sample),
     augmentation: 6 steps on 2 replicas (8 samples each) equal 6 steps on one device (16 samples);
@@ -61,6 +62,7 @@ def test_two_mirrored_replicas_train_as_one_device_on_the_global_batch():
     _check_equivalent(_scenario("tensorflow"), "MirroredStrategy", batch_statistics_per_replica=("progan",))
 
 
+@pytest.mark.slow  # multi-process: 20-115 s
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="needs kgan[jax]")
 def test_jax_data_parallel_on_two_devices_trains_as_one_device():
     _check_equivalent(_scenario("jax"), "keras.distribution.DataParallel")
@@ -76,6 +78,7 @@ def _free_ports(n):
     return ports
 
 
+@pytest.mark.slow  # multi-process: 20-115 s
 def test_two_workers_over_loopback_train_and_only_the_chief_writes(tmp_path):
     """MultiWorkerMirroredStrategy, two processes on 127.0.0.1 (TF_CONFIG), the same kgan train command."""
     workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]
@@ -104,6 +107,7 @@ def test_two_workers_over_loopback_train_and_only_the_chief_writes(tmp_path):
     assert np.isfinite(gan.generate(16, seed=0)).all()
 
 
+@pytest.mark.slow  # multi-process: 20-115 s
 def test_a_run_killed_on_two_devices_resumes_on_one_and_ends_as_an_uninterrupted_run(tmp_path):
     """SIGKILL during epoch 3 of a 2-device run; the same command on 1 device continues it; the final
     weights, both optimizers and the noise state equal a 1-device run that was never interrupted."""
