@@ -9,8 +9,6 @@ Importing kgan registers its classes with Keras' serialization, so ``keras.model
 can rebuild a saved GANModel after a plain ``import kgan``.
 """
 
-from importlib import metadata as _metadata
-
 from kgan import (
     architectures,
     augment,
@@ -31,11 +29,7 @@ from kgan import (
 from kgan.errors import KganError
 from kgan.models import GANModel
 from kgan.runs import train
-
-try:
-    __version__ = _metadata.version("kgan")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+from kgan.version import __version__
 
 __all__ = [
     "GANModel",

@@ -225,11 +225,16 @@ class Registry:
 # === kgan's two registries ===
 
 
-def _validate_architecture(obj: Any) -> str | None:
-    from kgan.models import GANModel
+def _descends_from(cls: type, module: str, name: str) -> bool:
+    """``issubclass(cls, module.name)`` read from the class's ancestry, without importing ``module``:
+    kgan.models and kgan.losses both resolve names through this registry, so importing them here would
+    make an import cycle."""
+    return any(c.__module__ == module and c.__qualname__ == name for c in cls.__mro__)
 
+
+def _validate_architecture(obj: Any) -> str | None:
     if isinstance(obj, type):
-        if issubclass(obj, GANModel):
+        if _descends_from(obj, "kgan.models.gan_model", "GANModel"):
             return None
         return f"expected a factory function or a kgan.GANModel subclass, got the class {obj.__qualname__}"
     if callable(obj):
@@ -238,9 +243,7 @@ def _validate_architecture(obj: Any) -> str | None:
 
 
 def _validate_loss(obj: Any) -> str | None:
-    from kgan.losses import GANLoss
-
-    if isinstance(obj, type) and issubclass(obj, GANLoss):
+    if isinstance(obj, type) and _descends_from(obj, "kgan.losses.base", "GANLoss"):
         return None
     return (
         f"expected a subclass of kgan.losses.GANLoss, got {obj!r} ({type(obj).__name__}); "

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kgan.errors import DataError
 
-__all__ = ["write_report", "REPORT_FILE"]
+__all__ = ["write_report", "format_duration", "REPORT_FILE"]
 
 REPORT_FILE = "report.html"
 
@@ -72,7 +72,8 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def _duration(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
+    """``"42 s"``, ``"1 min 24 s"`` or ``"2 h 5 min"``."""
     minutes, rest = divmod(int(round(seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if hours else (f"{minutes} min {rest} s" if minutes else f"{rest} s")
@@ -114,7 +115,7 @@ def write_report(run_dir: str | os.PathLike, output: str | os.PathLike | None = 
     status = record.get("status", "?")
     parts.append(
         f'<p class="sub">{html.escape(str(run.resolve()))} &middot; {html.escape(status)} &middot; '
-        f"{len(epochs_rows)} of {options.get('epochs', '?')} epochs &middot; {_duration(float(record.get('wall_time_s', 0)))} of training</p>"
+        f"{len(epochs_rows)} of {options.get('epochs', '?')} epochs &middot; {format_duration(float(record.get('wall_time_s', 0)))} of training</p>"
     )
     if record.get("stopped"):
         parts.append(f'<div class="warning"><b>Stopped:</b> {html.escape(str(record["stopped"]))}</div>')

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from kgan.callbacks.step_log import STEPS_FILE
+from kgan.files import save_model_atomically  # re-exported: part of kgan.runs since 0.1
 from kgan.errors import (
     ConfigurationError,
     DataError,
@@ -73,33 +74,6 @@ def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False, creat
     except OSError as exc:
         raise RunDirectoryError(f"--out {str(path)!r} cannot be written: {exc}") from exc
     return path
-
-
-def _write_atomically(path: str | os.PathLike, write) -> Path:
-    """``write(tmp)`` to a temporary ``.keras`` name in the same directory, then rename it to ``path``:
-    a crash midway leaves the previous file intact and no temporary file behind."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}.keras")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target
-
-
-def save_model_atomically(model: Any, path: str | os.PathLike) -> Path:
-    """``model.save(path)`` through a temporary file in the same directory and an atomic rename.
-
-    A crash during the save leaves the previous file intact.
-    """
-    return _write_atomically(path, model.save)
-
-
-def copy_file_atomically(source: str | os.PathLike, path: str | os.PathLike) -> Path:
-    """Copy ``source`` to ``path`` the way [`save_model_atomically()`][kgan.runs.save_model_atomically] saves."""
-    return _write_atomically(path, lambda tmp: shutil.copyfile(source, tmp))
 
 
 def _normalized(value: Any) -> Any:
@@ -185,9 +159,9 @@ def _accepts(fn: Any, name: str) -> bool:
 def _versions() -> dict[str, str]:
     import keras
 
-    import kgan
+    from kgan.version import __version__
 
-    out = {"kgan": kgan.__version__, "keras": keras.__version__, "python": platform.python_version()}
+    out = {"kgan": __version__, "keras": keras.__version__, "python": platform.python_version()}
     out["backend"] = keras.backend.backend()
     try:
         import tensorflow as tf
@@ -440,7 +414,7 @@ def _build(build, model_options: dict, options: RunOptions, gan_loss, data: _Dat
             f"{', '.join(_parameters(build))}."
         ) from exc
     gan.compile(loss=gan_loss, d_steps=options.d_steps)
-    gan._check_data(data.x, data.y if data.x_b is None else data.x_b[: len(data.x)], "fit")  # before anything is written
+    gan.check_data(data.x, data.y if data.x_b is None else data.x_b[: len(data.x)], "fit")  # before anything is written
     return gan
 
 

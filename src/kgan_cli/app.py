@@ -149,15 +149,12 @@ def train_command(architecture, dataset, dataset_b, loss, epochs, batch_size, la
     click.echo(_summary(out, gan))
 
 
-def _duration(seconds: float) -> str:
-    minutes, rest = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
-
-
 def _summary(out: str, gan) -> str:
     """The run's last lines: how long, how good, and which files to open."""
     import json
     from pathlib import Path
+
+    from kgan.report import format_duration
 
     record = json.loads((Path(out) / "run.json").read_text())
     epochs = record["options"]["epochs"]
@@ -171,7 +168,7 @@ def _summary(out: str, gan) -> str:
     files = [name for name in ("training.gif", "training.png") if os.path.exists(os.path.join(out, name))]
     look = f"Look at {' and '.join(os.path.join(out, f) for f in files)}; the" if files else "The"
     return (
-        f"Trained {epochs} epoch{'s' if epochs != 1 else ''} in {_duration(record.get('wall_time_s', 0.0))}: {quality}.\n"
+        f"Trained {epochs} epoch{'s' if epochs != 1 else ''} in {format_duration(record.get('wall_time_s', 0.0))}: {quality}.\n"
         f"{look} model is {os.path.join(out, 'model.keras')} ({gan.count_params():,} parameters); the metrics are in {os.path.join(out, 'metrics.csv')}."
     )
 

@@ -135,7 +135,7 @@ class HardeningResult:
     def save(self, out: str | Path) -> dict[str, Path]:
         """Write ``baseline.keras``, ``hardened.keras``, ``report.json``, ``report.md`` and
         ``probes.png`` (one row per probe set, the first row the training fakes) into ``out``."""
-        from kgan.runs import save_model_atomically
+        from kgan.files import save_model_atomically
         from kgan.visual import save_grid
 
         out = Path(out)

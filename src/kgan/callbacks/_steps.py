@@ -1,10 +1,19 @@
-"""The generator-update count the callbacks report steps in."""
+"""What the callbacks share: the generator-update count they report steps in, and which logged
+values are numbers."""
 
 from __future__ import annotations
 
-import keras
+from kgan.models.counting import generator_steps
+
+__all__ = ["generator_steps", "numeric_logs"]
 
 
-def generator_steps(model) -> int:
-    """``model.g_optimizer.iterations`` as a Python int (also when ``tf.distribute`` replicates it)."""
-    return int(keras.ops.convert_to_numpy(model.g_optimizer.iterations))
+def numeric_logs(logs) -> dict:
+    """The logged values that are numbers, as floats (Keras logs may hold tensors or strings)."""
+    out = {}
+    for key, value in (logs or {}).items():
+        try:
+            out[key] = float(value)
+        except (TypeError, ValueError):
+            continue
+    return out

@@ -42,7 +42,7 @@ class AtomicCheckpoint(keras.callbacks.Callback):
         self.snapshots_dir = Path(snapshots_dir) if snapshots_dir is not None else Path(path).parent / "snapshots"
 
     def on_epoch_end(self, epoch, logs=None):
-        from kgan.runs import copy_file_atomically, save_model_atomically
+        from kgan.files import copy_file_atomically, save_model_atomically
 
         if (epoch + 1) % self.every_epochs:
             return

@@ -12,7 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from kgan.callbacks._steps import generator_steps
+from kgan.callbacks._steps import generator_steps, numeric_logs
 from kgan.callbacks.samples import fixed_samples
 from kgan.callbacks.step_log import STEPS_FILE, read_step_log
 
@@ -100,7 +100,7 @@ class Diagnostics(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         self._step += 1
         if self._step in self.early_steps and logs:
-            self._judge_early(self._step, {k: float(v) for k, v in logs.items() if _is_number(v)})
+            self._judge_early(self._step, numeric_logs(logs))
 
     def _judge_early(self, step: int, logs: dict) -> list[str]:
         """Warnings from the running logs at global ``step``: settings that fail within the first steps."""
@@ -135,7 +135,7 @@ class Diagnostics(keras.callbacks.Callback):
         step = generator_steps(self.model)
         steps = step - self._steps_at_start
         row = {"epoch": epoch + 1, "step": step}
-        row.update({k: float(v) for k, v in logs.items() if _is_number(v)})
+        row.update(numeric_logs(logs))
         if "d_loss" in row and "g_loss" in row and row["g_loss"] != 0:
             row["loss_ratio"] = row["d_loss"] / row["g_loss"]
         samples = fixed_samples(self.model)
@@ -202,14 +202,6 @@ def _learning_rates(model) -> str:
         if optimizer is not None:
             parts.append(f"{name} learning rate {float(keras.ops.convert_to_numpy(optimizer.learning_rate)):.3g}")
     return ", ".join(parts) or "these learning rates"
-
-
-def _is_number(value) -> bool:
-    try:
-        float(value)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def _number(text: str):

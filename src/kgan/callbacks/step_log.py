@@ -7,7 +7,7 @@ from pathlib import Path
 
 import keras
 
-from kgan.callbacks._steps import generator_steps
+from kgan.callbacks._steps import generator_steps, numeric_logs
 
 __all__ = ["StepLog", "read_step_log", "STEPS_FILE"]
 
@@ -47,7 +47,7 @@ class StepLog(keras.callbacks.Callback):
         self._step += 1
         if self._step % self.every or not logs:
             return
-        row = {"step": self._step, **{k: float(v) for k, v in logs.items() if _scalar(v)}}
+        row = {"step": self._step, **numeric_logs(logs)}
         if self._columns is None or any(k not in self._columns for k in row):
             self._columns = list(dict.fromkeys([*(self._columns or []), *row]))
             self._rewrite([*read_step_log(self.path), row])
@@ -73,11 +73,3 @@ def read_step_log(path) -> list[dict]:
         return []
     with open(path, newline="") as handle:
         return [{k: (int(v) if k == "step" else float(v)) for k, v in row.items() if v not in ("", None)} for row in csv.DictReader(handle)]
-
-
-def _scalar(value) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True

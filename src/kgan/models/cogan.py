@@ -74,7 +74,7 @@ class CoGANModel(GANModel):
         rng = np.random.default_rng(seed)
         return tuple(rng.uniform(-1, 1, size=(n, *self.domain_shape)).astype("float32") for _ in range(2))
 
-    def _check_data(self, x: Any, y: Any, where: str) -> None:
+    def check_data(self, x: Any, y: Any = None, where: str = "fit") -> None:
         if not self.compiled or self.gan_loss is None:
             raise ConfigurationError(f"Call compile() before {where}(), for example gan.compile().")
         a, b = two_domains(x, y, where, "CoGAN", ("a", "b"))

@@ -187,8 +187,8 @@ class ConditionalGANModel(GANModel):
         x, _ = super().example_data(n, seed)
         return x, np.arange(n) % self.num_classes
 
-    def _check_data(self, x: Any, y: Any, where: str) -> None:
-        super()._check_data(x, y, where)
+    def check_data(self, x: Any, y: Any = None, where: str = "fit") -> None:
+        super().check_data(x, y, where)
         samples, labels = first_batch(x, y)
         if samples is None:
             return

@@ -258,8 +258,8 @@ class CycleGANModel(GANModel):
         y, _ = super().example_data(n, seed + 1)
         return x, y
 
-    def _check_data(self, x: Any, y: Any, where: str) -> None:
-        super()._check_data(x, y, where)
+    def check_data(self, x: Any, y: Any = None, where: str = "fit") -> None:
+        super().check_data(x, y, where)
         xs, ys = two_domains(x, y, where, "CycleGAN", ("x", "y"))
         if xs is None:
             return

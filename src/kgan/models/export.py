@@ -27,7 +27,7 @@ def export_metadata(gan: Any, export_format: str) -> dict:
     """What a consumer of an exported generator needs to know (written as JSON beside it)."""
     import keras
 
-    import kgan
+    from kgan.version import __version__
 
     num_classes = getattr(gan, "num_classes", None)
     low, high = gan.data_range if getattr(gan, "data_range", None) else (-1.0, 1.0)
@@ -42,7 +42,7 @@ def export_metadata(gan: Any, export_format: str) -> dict:
         "value_range": [float(low), float(high)],
         "inputs": inputs,
         "weights": "generator weight average (EMA)" if getattr(gan, "generator_ema", None) is not None else "generator",
-        "exported_by": {"kgan": kgan.__version__, "keras": keras.__version__, "backend": keras.backend.backend()},
+        "exported_by": {"kgan": __version__, "keras": keras.__version__, "backend": keras.backend.backend()},
     }
 
 def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "keras", overwrite: bool = False) -> list[Path]:
@@ -78,7 +78,7 @@ def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "ke
     generator = gan.sampling_generator
     _call_once(gan, generator)  # Model.export traces a network that has been called
     if export_format == "keras":
-        from kgan.runs import save_model_atomically
+        from kgan.files import save_model_atomically
 
         save_model_atomically(generator, target)
     elif export_format == "savedmodel":

@@ -381,7 +381,7 @@ class GANModel(GANTrainer, keras.Model):
         """Generator updates so far (``g_optimizer.iterations`` as a Python int, on every backend and
         under ``tf.distribute``, whose replicated variables ``int()`` cannot read)."""
         # one reading for the model and its callbacks (which also serve models without this property)
-        from kgan.callbacks._steps import generator_steps
+        from kgan.models.counting import generator_steps
 
         return generator_steps(self)
 
@@ -619,7 +619,16 @@ class GANModel(GANTrainer, keras.Model):
 
     # === Data checks ===
 
-    def _check_data(self, x: Any, y: Any, where: str) -> None:
+    def check_data(self, x: Any, y: Any = None, where: str = "fit") -> None:
+        """Refuse data this model cannot train on, before anything runs: the model must be compiled,
+        and the first batch of ``x`` (array, ``tf.data`` or ``PyDataset``; ``y`` labels or a second
+        domain) must have the model's sample shape, a float dtype and values in ``data_range``.
+        ``fit`` and ``evaluate`` call it; subclasses extend it for their labels or domains.
+
+        Raises:
+            kgan.errors.ConfigurationError: Not compiled.
+            kgan.errors.DataError: Wrong shape, dtype or range, naming ``where``.
+        """
         if not self.compiled or self.gan_loss is None:
             raise ConfigurationError(
                 f"Call compile() before {where}(), for example gan.compile(loss='bce')."
@@ -634,7 +643,7 @@ class GANModel(GANTrainer, keras.Model):
         The model counts finished epochs in `completed_epochs` (saved with it, so a resumed run
         knows where it stopped); the counter is updated before any user callback sees the epoch end.
         """
-        self._check_data(x, y, "fit")
+        self.check_data(x, y, "fit")
         self.check_distribution()
         if len(args) >= 4:  # fit(x, y, batch_size, epochs, verbose, callbacks, ...) positionally
             raise ConfigurationError("Pass fit's arguments after y by keyword (epochs=..., callbacks=...).")
@@ -644,7 +653,7 @@ class GANModel(GANTrainer, keras.Model):
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """``keras.Model.evaluate``: the same losses as training, without updates."""
-        self._check_data(x, y, "evaluate")
+        self.check_data(x, y, "evaluate")
         return super().evaluate(x, y, *args, **kwargs)
 
     # === Saving ===
