@@ -182,10 +182,13 @@ class RunOptions:
     """Everything a training run is made from, as one frozen record: what [`train()`][kgan.runs.train]
     receives, checked once, and what ``run.json`` stores.
 
-    ``identity()`` is the part that defines the run (a directory holding the same identity is continued,
-    a different one refused); the rest says how the run is watched and where it is written, and may
-    change between a run and its resume (``devices``, ``evaluate_every``, ``log_every``, ...).
-    The fields are [`train()`][kgan.runs.train]'s arguments, with the same meaning and defaults.
+    Part of it defines the run: architecture, dataset(s), loss, epochs, batch size, latent size, seed,
+    ``d_steps`` and architecture options, resolved against the built model (the recipe's batch size,
+    the loss's ``d_steps``) and stored in ``run.json`` under ``options``; a directory holding the same
+    options is continued, a different one refused. The rest says how the run is watched and where it
+    is written, and may change between a run and its resume (``devices``, ``evaluate_every``,
+    ``log_every``, ``tensorboard``, ...). The fields are [`train()`][kgan.runs.train]'s arguments,
+    with the same meaning and defaults.
     """
 
     architecture: str = "dcgan"
