@@ -230,6 +230,7 @@ def test_kgan_train_runs_every_variant_end_to_end(tmp_path, architecture, extra)
         assert (out / name).exists(), name
 
 
+@pytest.mark.slow  # a second process on another backend: about 17 s
 def test_backend_option_names_the_choices_and_trains_on_another_backend(tmp_path):
     import importlib.util
     import subprocess

@@ -43,6 +43,7 @@ def _first_epoch(epochs: int, out: Path, limit_s: float = 180.0) -> tuple[float,
         proc.wait()
 
 
+@pytest.mark.slow  # two kgan processes: about 13 s
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads memory from /proc")
 def test_a_million_epochs_start_like_one(tmp_path):
     # ring8 has 10,000 samples: the orders of a million epochs, made up front, would be 80 GB
