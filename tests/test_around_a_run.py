@@ -147,3 +147,21 @@ def test_export_makes_the_same_images_as_generate_without_kgan(run_dir, tmp_path
     np.testing.assert_allclose(np.load(tmp_path / "out.npy"), gan.generate(6, seed=2), atol=1e-5)
     code, _, err = run_cli(["export", str(run_dir / "model.keras"), "--format", export_format, "--out", str(target)])
     assert code == 2 and "already exists" in err  # never replaced without --overwrite
+
+
+def test_sample_shows_a_cogans_pairs_side_by_side(tmp_path):
+    import kgan
+
+    gan = kgan.architectures.get("cogan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
+    gan.compile()
+    gan.save(tmp_path / "cogan.keras")
+    code, _, err = run_cli(["sample", str(tmp_path / "cogan.keras"), "-n", "3", "--each", str(tmp_path / "each")])
+    assert code == 0, err
+    a, b = gan.generate(3, seed=0)
+    image = np.asarray(Image.open(tmp_path / "each" / "sample_00001.png"))
+    assert image.shape == (8, 16)  # a beside b
+    expected = np.uint8(np.clip((np.concatenate([a, b], axis=2)[1, ..., 0] + 1) / 2, 0, 1) * 255 + 0.5)
+    np.testing.assert_array_equal(image, expected)
+    code, _, err = run_cli(["sample", str(tmp_path / "cogan.keras"), "-n", "4", "-o", str(tmp_path / "grid.png")])
+    assert code == 0, err
+    assert (tmp_path / "grid.png").exists()

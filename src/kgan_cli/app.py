@@ -195,6 +195,8 @@ def sample_command(model_path, n, seed, output, each_dir, unsafe) -> None:
 
     gan = load_gan(model_path, safe_mode=not unsafe)
     samples = gan.generate(n, seed=seed)
+    if isinstance(samples, tuple):  # a CoGAN's corresponding pairs (a, b): each image shows a beside b
+        samples = np.concatenate(samples, axis=2)
     if each_dir is not None:
         if samples.ndim != 4:
             from kgan.errors import DataError
