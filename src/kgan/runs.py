@@ -334,7 +334,7 @@ def train(
 
 def train_with(options: RunOptions, callbacks: list | None = None):
     """[`train()`][kgan.runs.train] from a [`RunOptions`][kgan.runs.RunOptions] record."""
-    from kgan import architectures, datasets, losses
+    from kgan import architectures, losses
 
     # first: devices can only be made before the backend runs anything
     parallel = None

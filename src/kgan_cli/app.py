@@ -1,4 +1,5 @@
-"""``kgan list | train``: every command calls the same Python API a user would."""
+"""The ``kgan`` commands (list, train, sample, evaluate, animate, interpolate, report, export,
+harden): each calls the Python API a user would."""
 
 from __future__ import annotations
 

@@ -97,8 +97,7 @@ def _call_once(gan: Any, generator: Any) -> None:
     import keras
 
     z = keras.ops.convert_to_tensor(gan.generation_latents(1, seed=0))
-    num_classes = getattr(gan, "num_classes", None)
-    generator([z, keras.ops.one_hot(keras.ops.zeros((1,), "int32"), num_classes)] if num_classes else z, training=False)
+    generator([z, gan.one_hot(keras.ops.zeros((1,), "int32"))] if getattr(gan, "num_classes", None) else z, training=False)
 
 
 def _backend() -> str:
