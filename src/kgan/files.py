@@ -12,10 +12,11 @@ __all__ = ["write_atomically", "save_model_atomically", "copy_file_atomically"]
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], Any]) -> Path:
-    """``write(tmp)`` to a temporary ``.keras`` name in the same directory, then rename it to ``path``:
-    a crash midway leaves the previous file intact and no temporary file behind."""
+    """``write(tmp)`` to a temporary name in the same directory, then rename it to ``path``: a crash
+    midway leaves the previous file intact and no temporary file behind. The temporary name ends like
+    ``path`` (``.keras``, ``.weights.h5``), because Keras picks the format from the suffix."""
     target = Path(path)
-    tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}.keras")
+    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
     try:
         write(tmp)
         os.replace(tmp, target)

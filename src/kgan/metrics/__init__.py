@@ -24,25 +24,29 @@ from kgan.metrics.features import (
     mnist_classifier,
     mnist_feature_extractor,
 )
+from kgan.metrics.inception import InceptionFeatureExtractor, inception_network, inception_weights
 from kgan.metrics.modes import ModeCoverage, mode_coverage
 from kgan.metrics.scores import classifier_score
 
 __all__ = [
-    "ConditionalAccuracy",
-    "FeatureExtractor",
-    "GeneratorEvaluation",
-    "MIN_SAMPLES",
-    "ModeCoverage",
     "classifier_score",
     "conditional_accuracy",
+    "ConditionalAccuracy",
     "default_feature_extractor",
     "evaluate_generator",
     "evaluate_samples",
     "feature_statistics",
+    "FeatureExtractor",
     "frechet_distance",
     "frechet_distance_from_features",
+    "GeneratorEvaluation",
+    "inception_network",
+    "inception_weights",
+    "InceptionFeatureExtractor",
     "kernel_inception_distance",
+    "MIN_SAMPLES",
     "mnist_classifier",
     "mnist_feature_extractor",
     "mode_coverage",
+    "ModeCoverage",
 ]
