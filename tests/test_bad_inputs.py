@@ -54,7 +54,7 @@ CLI_CASES = [
     ("train: unknown loss", ["train", "mlp", "--dataset", "ring8", "--loss", "wgan"], "Unknown loss 'wgan'"),
     ("train: unknown dataset name", ["train", "mlp", "--dataset", "ring9"], "Did you mean 'ring8'"),
     ("train: missing dataset path", ["train", "mlp", "--dataset", "{root}/nowhere.npz"], "does not exist"),
-    ("train: dataset file of another kind", ["train", "mlp", "--dataset", "{root}/notdata.txt"], "neither a .npz file nor a folder"),
+    ("train: dataset file of another kind", ["train", "mlp", "--dataset", "{root}/notdata.txt"], "neither a .npz/.npy file nor a folder"),
     ("train: npz without an image array", ["train", "dcgan", "--dataset", "{root}/nokey.npz"], "kgan looks for one named 'x'"),
     ("train: NaN pixels", ["train", "dcgan", "--dataset", "{root}/nan.npz", "--option", "width=4"], "NaN"),
     ("train: empty dataset", ["train", "dcgan", "--dataset", "{root}/empty.npz", "--option", "width=4"], "empty"),

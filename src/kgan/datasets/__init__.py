@@ -1,5 +1,5 @@
-"""Datasets, all offline: ``mnist-5k`` (embedded), ``mnist`` (Keras cache), ``ring8``, ``grid25``,
-and a user's own ``.npz`` file or image folder.
+"""Datasets, all offline: ``mnist-5k`` (embedded), ``mnist-5k-color`` (made from it), ``mnist``
+(Keras cache), ``ring8``, ``grid25``, and a user's own ``.npz`` / ``.npy`` file or image folder.
 
 Images come out float32 in ``[-1, 1]``, channels last, ``(n, H, W, C)``. Points come out float32
 ``(n, 2)``.
@@ -7,6 +7,7 @@ Images come out float32 in ``[-1, 1]``, channels last, ``(n, H, W, C)``. Points 
 >>> x = kgan.datasets.load("mnist-5k")                 # (5000, 28, 28, 1)
 >>> x, y = kgan.datasets.load("mnist-5k", with_labels=True)
 >>> pts = kgan.datasets.load("ring8")                  # (10000, 2)
+>>> faces = kgan.datasets.load("faces/", image_size=64, channels=3)   # any folder, resized
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import os
 
 import numpy as np
 
-from kgan.datasets.images import load_mnist, load_mnist5k, load_path, to_unit_range
+from kgan.datasets.color import colorize
+from kgan.datasets.images import ImageOptions, load_mnist, load_mnist5k, load_path, parse_image_size, to_unit_range
 from kgan.datasets.mixtures import MIXTURES, Mixture, sample_mixture
 from kgan.errors import DataError, UnknownNameError
 
-__all__ = ["load", "names", "mixture", "Mixture", "to_unit_range", "thicken", "negative"]
+__all__ = ["load", "names", "mixture", "Mixture", "to_unit_range", "thicken", "negative", "colorize", "ImageOptions", "parse_image_size"]
 
 
 def thicken(images: np.ndarray) -> np.ndarray:
@@ -40,6 +42,8 @@ _DESCRIPTIONS = {
     "mnist": "60,000 MNIST training digits, 28x28x1 (Keras cache; downloads if online)",
     "mnist-5k-thick": "the mnist-5k digits with strokes thickened (3x3 grey dilation): CycleGAN's second domain",
     "mnist-5k-negative": "the mnist-5k digits in negative (white background): CoGAN's second domain",
+    "mnist-5k-color": "the mnist-5k digits in colour, 32x32x3: strokes and background in varied colours (made offline)",
+    "mnist-5k-color-64": "the same colour digits at 64x64x3",
     "ring8": "8 Gaussians on a circle of radius 2, std 0.02, 10,000 points (generated)",
     "grid25": "25 Gaussians on a 5x5 grid, std 0.05, 10,000 points (generated)",
 }
@@ -79,15 +83,53 @@ def _images(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def load(name: str, with_labels: bool = False, n: int | None = None, seed: int = 0):
+def _reshape(x: np.ndarray, options: ImageOptions) -> np.ndarray:
+    """Arrays in ``[-1, 1]`` ``(n, H, W, C)`` to ``options``' size and channels (bicubic, antialiased)."""
+    if options.channels is not None and x.shape[-1] != options.channels:
+        if x.shape[-1] == 1:
+            x = np.repeat(x, 3, axis=-1)
+        elif x.shape[-1] in (3, 4):
+            x = (x[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32))[..., None]  # ITU-R 601 luma
+        else:
+            raise DataError(f"Images with {x.shape[-1]} channels cannot be converted to {options.channels}; give 1, 3 or 4.")
+    elif x.shape[-1] == 4:
+        x = x[..., :3]
+    if options.size is not None and tuple(x.shape[1:3]) != tuple(options.size):
+        import keras
+
+        parts = [
+            keras.ops.convert_to_numpy(keras.ops.image.resize(x[i : i + 256], options.size, interpolation="bicubic", antialias=True, crop_to_aspect_ratio=options.crop))
+            for i in range(0, len(x), 256)
+        ]
+        x = np.clip(np.concatenate(parts), -1.0, 1.0).astype(np.float32)
+    return x
+
+
+def load(
+    name: str,
+    with_labels: bool = False,
+    n: int | None = None,
+    seed: int = 0,
+    image_size=None,
+    channels: int | None = None,
+    crop: bool = False,
+    skip_bad: bool = False,
+):
     """Load a dataset by name or path.
 
     Args:
-        name: ``"mnist-5k"``, ``"mnist"``, ``"ring8"``, ``"grid25"``, or a path to a ``.npz`` file
-            (arrays ``x``/``images`` and optionally ``y``/``labels``) or a folder of images.
+        name: A built-in name ([`names()`][kgan.datasets.names]), or a path to a ``.npz`` file (arrays
+            ``x``/``images`` and optionally ``y``/``labels``), a ``.npy`` array, or a folder of images
+            (read recursively; one subfolder per class gives labels).
         with_labels: Also return integer labels ``(n,)`` (mode index for mixtures).
         n: Number of points for the generated mixtures (default 10,000); ignored for files.
         seed: Seed of the generated mixtures.
+        image_size: Resize every image to ``N`` x ``N`` or ``(height, width)`` (also ``"48x64"``);
+            bicubic, antialiased when shrinking. Needed for folders whose images differ in size.
+        channels: 1 (grayscale) or 3 (RGB); default: what the data has (a folder: 1 when every file
+            is grayscale, else 3; RGBA and palette files are converted, 16-bit files scaled).
+        crop: Centre-crop to the aspect ratio of ``image_size`` instead of stretching.
+        skip_bad: Skip unreadable files of a folder (their count is printed) instead of refusing it.
 
     Returns:
         ``x``, or ``(x, y)`` with ``with_labels=True``.
@@ -98,6 +140,8 @@ def load(name: str, with_labels: bool = False, n: int | None = None, seed: int =
     """
     if not isinstance(name, (str, os.PathLike)):
         raise TypeError(f"name must be a dataset name or a path, received {type(name).__name__}")
+    options = ImageOptions(size=parse_image_size(image_size), channels=channels, crop=bool(crop), skip_bad=bool(skip_bad))
+    options.check()
     key = str(name)
     if key in MIXTURES:
         x, y = sample_mixture(key, n=10_000 if n is None else n, seed=seed)
@@ -108,15 +152,22 @@ def load(name: str, with_labels: bool = False, n: int | None = None, seed: int =
         raw, y = load_mnist5k()
         x = to_unit_range(raw)[..., None]
         x = thicken(x) if key.endswith("thick") else negative(x)
+    elif key in ("mnist-5k-color", "mnist-5k-color-64"):
+        raw, y = load_mnist5k()
+        x = to_unit_range(colorize(raw, size=64 if key.endswith("64") else 32))
     elif key == "mnist":
         raw, y = load_mnist()
         x = to_unit_range(raw)[..., None]
     elif os.path.exists(key) or os.sep in key or key.endswith(".npz"):
-        raw, y = load_path(key)
+        raw, y = load_path(key, options)
         x = _images(raw) if raw.ndim >= 3 or raw.dtype == np.uint8 else raw.astype(np.float32)
     else:
         close = difflib.get_close_matches(key, list(_DESCRIPTIONS), n=3, cutoff=0.5)
-        raise UnknownNameError("dataset", key, close, list(_DESCRIPTIONS), hint="Or give the path of a .npz file or an image folder.")
+        raise UnknownNameError("dataset", key, close, list(_DESCRIPTIONS), hint="Or give the path of a .npz/.npy file or an image folder.")
+    if x.ndim == 4 and (options.size is not None or options.channels is not None or x.shape[-1] == 4):
+        x = _reshape(x, options)
+    elif options.size is not None or options.channels is not None:
+        raise DataError(f"image_size and channels apply to images; dataset {key!r} holds samples of shape {x.shape[1:]}.")
     if not with_labels:
         return x
     if y is None:

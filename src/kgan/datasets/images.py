@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import numpy as np
 
 from kgan.errors import DataError
 
-__all__ = ["to_unit_range", "load_mnist5k", "load_mnist", "load_path", "IMAGE_SUFFIXES"]
+__all__ = ["to_unit_range", "load_mnist5k", "load_mnist", "load_path", "IMAGE_SUFFIXES", "ImageOptions", "parse_image_size"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 
@@ -77,48 +79,169 @@ def _load_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
             return data[x_key], (data[y_key] if y_key else None)
     except DataError:
         raise
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path} is not a readable .npz file: {exc}") from exc
+    except (OSError, ValueError, EOFError) as exc:
+        raise DataError(f"{path} is not a readable .npz file of numeric arrays: {exc}") from exc
 
 
-def _load_folder(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
+def _load_npy(path: Path) -> tuple[np.ndarray, None]:
+    try:
+        x = np.load(path, allow_pickle=False)  # object arrays are refused, never unpickled
+    except (OSError, ValueError, EOFError) as exc:
+        raise DataError(f"{path} is not a readable .npy file of a numeric array: {exc}") from exc
+    if not isinstance(x, np.ndarray) or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise DataError(f"{path} holds an array of dtype {getattr(x, 'dtype', type(x))}; give numbers (uint8 pixels or floats in [-1, 1]).")
+    return x, None
+
+
+@dataclass(frozen=True)
+class ImageOptions:
+    """How image files and arrays are brought to one shape.
+
+    Attributes:
+        size: ``(height, width)`` to resize every image to (bicubic with antialiasing); ``None`` keeps
+            the files' size, which must then be one size.
+        channels: 1 (grayscale) or 3 (RGB); ``None``: 1 when every file is grayscale, else 3. RGBA and
+            palette files are converted (alpha dropped), 16-bit files scaled to 8 bits.
+        crop: Centre-crop each image to the aspect ratio of ``size`` before resizing (else it is
+            stretched).
+        skip_bad: Skip unreadable or corrupt files (counted in the message) instead of refusing the folder.
+    """
+
+    size: tuple[int, int] | None = None
+    channels: int | None = None
+    crop: bool = False
+    skip_bad: bool = False
+
+    def check(self) -> None:
+        if self.size is not None:
+            if len(self.size) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1 for v in self.size):
+                raise DataError(f"image_size must be a positive int N or (height, width), received {self.size!r}")
+        if self.channels not in (None, 1, 3):
+            raise DataError(f"channels must be 1 (grayscale) or 3 (RGB), received {self.channels!r}")
+
+
+def parse_image_size(value) -> tuple[int, int] | None:
+    """``64``, ``"64"``, ``"48x64"`` (height x width) or ``(48, 64)`` -> ``(height, width)``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        parts = value.lower().split("x")
+        if len(parts) in (1, 2) and all(p.strip().isdigit() for p in parts):
+            numbers = [int(p) for p in parts]
+            value = numbers[0] if len(numbers) == 1 else tuple(numbers)
+        else:
+            raise DataError(f"image size must be N or HxW (for example 64 or 48x64), received {value!r}")
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (int(value), int(value))
+    if not isinstance(value, (tuple, list)):
+        raise DataError(f"image size must be N or HxW (for example 64 or 48x64), received {value!r}")
+    size = tuple(value)
+    ImageOptions(size=size).check()
+    return size
+
+
+_GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F")
+
+
+def _is_grey(img) -> bool:
+    if img.mode == "P":
+        palette = np.asarray(img.getpalette() or [], dtype=np.int64).reshape(-1, 3)
+        return bool(len(palette)) and bool((palette == palette[:, :1]).all())
+    return img.mode in _GREY_MODES
+
+
+def _pixels(img, channels: int) -> np.ndarray:
+    """A PIL image as uint8 ``(H, W)`` (1 channel) or ``(H, W, 3)``."""
     from PIL import Image
 
-    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    if img.mode.startswith("I") or img.mode == "F":
+        wide = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I") and wide.max(initial=0) > 255 else 255.0
+        img = Image.fromarray(np.clip(np.round(wide / top * 255.0), 0, 255).astype(np.uint8), mode="L")
+    return np.asarray(img.convert("L" if channels == 1 else "RGB"))
+
+
+def _fit(img, options: ImageOptions):
+    """Centre-crop to the target aspect (if asked) and resize, bicubic (antialiased when shrinking)."""
+    from PIL import Image
+
+    if options.size is None:
+        return img
+    height, width = options.size
+    if options.crop:
+        w, h = img.size
+        scale = min(w / width, h / height)
+        cw, ch = round(width * scale), round(height * scale)
+        left, top = (w - cw) // 2, (h - ch) // 2
+        img = img.crop((left, top, left + cw, top + ch))
+    if img.size != (width, height):
+        img = img.resize((width, height), Image.Resampling.BICUBIC)
+    return img
+
+
+def _load_folder(path: Path, options: ImageOptions) -> tuple[np.ndarray, np.ndarray | None]:
+    from PIL import Image
+
+    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
     if not files:
         raise DataError(f"{path} holds no images ({', '.join(IMAGE_SUFFIXES)}).")
-    images, shapes = [], {}
-    for file in files:
+    good, bad, sizes, grey = [], [], {}, True
+    for file in files:  # headers only: sizes and modes, before any pixel is decoded
         try:
             with Image.open(file) as img:
-                array = np.asarray(img.convert("L" if img.mode in ("L", "1", "I;16", "P") and img.mode != "P" else "RGB"))
-        except OSError as exc:
-            raise DataError(f"{file} is not a readable image: {exc}") from exc
-        shapes.setdefault(array.shape, file)
-        images.append(array)
-    if len(shapes) > 1:
-        listing = "; ".join(f"{s} (e.g. {f.name})" for s, f in shapes.items())
-        raise DataError(f"Images in {path} differ in size: {listing}. Resize them to one size first.")
-    x = np.stack(images)
-    classes = sorted({f.parent.name for f in files})
+                sizes.setdefault(img.size, file)
+                grey = grey and _is_grey(img)
+            good.append(file)
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            if not options.skip_bad:
+                raise DataError(f"{file} is not a readable image ({exc}); remove it, or skip such files (skip_bad=True, --skip-bad-files).") from exc
+            bad.append(file)
+    if options.size is None and len(sizes) > 1:
+        listing = "; ".join(f"{w}x{h} (e.g. {f.name})" for (w, h), f in list(sizes.items())[:4])
+        raise DataError(f"Images in {path} differ in size: {listing}. Give image_size (--image-size 64 or HxW) to resize them to one size.")
+    channels = options.channels or (1 if grey else 3)
+    height, width = options.size or next(iter(sizes))[::-1]
+    x = np.empty((len(good), height, width, channels), dtype=np.uint8)
+    kept = []
+    for file in good:
+        try:
+            with Image.open(file) as img:
+                pixels = _pixels(_fit(img, options), channels)
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            if not options.skip_bad:
+                raise DataError(f"{file} is not a readable image ({exc}); remove it, or skip such files (skip_bad=True, --skip-bad-files).") from exc
+            bad.append(file)
+            continue
+        x[len(kept)] = pixels.reshape(height, width, channels)
+        kept.append(file)
+    if bad:
+        print(f"kgan: skipped {len(bad)} unreadable image file(s) in {path}, e.g. {bad[0]}", file=sys.stderr)
+    if not kept:
+        raise DataError(f"{path} holds no readable images ({len(bad)} unreadable).")
+    x = x[: len(kept)]
+    classes = sorted({f.parent.name for f in kept})
     labels = None
-    if all(f.parent != path for f in files) and len(classes) > 1:
+    if all(f.parent != path for f in kept) and len(classes) > 1:
         index = {c: i for i, c in enumerate(classes)}
-        labels = np.array([index[f.parent.name] for f in files], dtype=np.int64)
+        labels = np.array([index[f.parent.name] for f in kept], dtype=np.int64)
     return x, labels
 
 
-def load_path(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray | None]:
-    """A user's ``.npz`` file or folder of images, as ``(images, labels or None)``.
+def load_path(path: str | os.PathLike, options: ImageOptions | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """A user's ``.npz`` / ``.npy`` file or folder of images, as ``(images, labels or None)``.
 
-    A folder's images may sit in one subfolder per class (``digits/3/a.png``): the subfolders then give
-    the labels, in sorted order.
+    A folder is read recursively; when its images sit in one subfolder per class (``digits/3/a.png``),
+    the subfolders give the labels, in sorted order. Images from files come out uint8 ``(n, H, W, C)``.
     """
+    options = options or ImageOptions()
+    options.check()
     p = Path(path)
     if not p.exists():
-        raise DataError(f"Dataset path {str(p)!r} does not exist; give a registered dataset name or an existing .npz file or image folder.")
+        raise DataError(f"Dataset path {str(p)!r} does not exist; give a registered dataset name or an existing .npz/.npy file or image folder.")
     if p.is_dir():
-        return _load_folder(p)
+        return _load_folder(p, options)
     if p.suffix.lower() == ".npz":
         return _load_npz(p)
-    raise DataError(f"Dataset path {str(p)!r} is neither a .npz file nor a folder of images.")
+    if p.suffix.lower() == ".npy":
+        return _load_npy(p)
+    raise DataError(f"Dataset path {str(p)!r} is neither a .npz/.npy file nor a folder of images.")

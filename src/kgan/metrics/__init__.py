@@ -1,8 +1,9 @@
-"""Measures of what a GAN learned: Frechet distance, KID, classifier score, mode coverage.
+"""Measures of what a GAN learned: Frechet distance (with kgan's digit classifier or the standard FID
+Inception network), KID, precision and recall, classifier score, mode coverage.
 
 >>> x = kgan.datasets.load("mnist-5k")
 >>> kgan.metrics.evaluate_generator(gan, x, n=2000)      # kgan's MNIST feature extractor, offline
-GeneratorEvaluation(frechet_distance=..., kid=..., kid_std=..., classifier_score=..., n=2000)
+GeneratorEvaluation(frechet_distance=..., kid=..., kid_std=..., classifier_score=..., n=2000, precision=..., recall=..., features=...)
 """
 
 from kgan.metrics.conditional import ConditionalAccuracy, conditional_accuracy
@@ -18,7 +19,9 @@ from kgan.metrics.evaluation import (
     default_feature_extractor,
     evaluate_generator,
     evaluate_samples,
+    feature_extractor,
 )
+from kgan.metrics.manifold import PrecisionRecall, precision_recall
 from kgan.metrics.features import (
     FeatureExtractor,
     mnist_classifier,
@@ -35,6 +38,7 @@ __all__ = [
     "default_feature_extractor",
     "evaluate_generator",
     "evaluate_samples",
+    "feature_extractor",
     "feature_statistics",
     "FeatureExtractor",
     "frechet_distance",
@@ -45,8 +49,10 @@ __all__ = [
     "InceptionFeatureExtractor",
     "kernel_inception_distance",
     "MIN_SAMPLES",
+    "PrecisionRecall",
     "mnist_classifier",
     "mnist_feature_extractor",
     "mode_coverage",
+    "precision_recall",
     "ModeCoverage",
 ]

@@ -37,6 +37,7 @@ class FeatureExtractor:
         if logits_layer is not None:
             outputs.append(model.get_layer(logits_layer).output)
         self.model, self.layer, self.logits_layer = model, layer, logits_layer
+        self.protocol = f"{model.name}, layer {layer!r}"
         self.input_shape = tuple(model.input_shape[1:])
         self._extract = keras.Model(model.inputs, outputs)
 
@@ -91,4 +92,6 @@ def mnist_classifier(weights: bool = True) -> keras.Model:
 
 def mnist_feature_extractor() -> FeatureExtractor:
     """[`FeatureExtractor`][kgan.metrics.features.FeatureExtractor] over [`mnist_classifier()`][kgan.metrics.features.mnist_classifier]: 64-d ``features`` and 10-class logits."""
-    return FeatureExtractor(mnist_classifier(), layer="features", logits_layer="logits")
+    extractor = FeatureExtractor(mnist_classifier(), layer="features", logits_layer="logits")
+    extractor.protocol = "kgan's MNIST classifier"
+    return extractor
