@@ -522,6 +522,8 @@ def _evaluation(gan, run: _Run, data: _Data):
     if not options.evaluate_every or gan.latent_dim is None:  # paired and translation models: no generate(n)
         return None
     if options.features == "auto" and shape != (28, 28, 1):
+        if len(shape) != 3:  # points: no image extractor applies
+            return None
         print(
             f"kgan: no per-epoch Frechet distance for samples of shape {shape}: kgan's cheap extractor reads "
             f"28x28x1 digits. --features inception turns it on (the standard FID network, about 35 ms an "

@@ -73,6 +73,10 @@ FEATURE_CHOICES = ("auto", "mnist", "inception")
 """Names [`feature_extractor()`][kgan.metrics.feature_extractor] takes besides a ``.keras`` path."""
 
 
+def _is_image_shape(shape: tuple) -> bool:
+    return len(shape) == 3 and shape[-1] in (1, 3)
+
+
 def check_features(spec) -> tuple[str, str]:
     """``(path, layer)`` of a ``"PATH.keras[:LAYER]"`` spec, ``(spec, "")`` for a name; refuses anything else."""
     if isinstance(spec, str) and spec in FEATURE_CHOICES:
@@ -102,7 +106,7 @@ def feature_extractor(spec: str = "auto", sample_shape: tuple | None = None) -> 
     path, layer = check_features(spec)
     shape = None if sample_shape is None else tuple(sample_shape)
     if spec == "auto":
-        spec = "mnist" if shape in (None, (28, 28, 1)) else "inception"
+        spec = "mnist" if shape in (None, (28, 28, 1)) or not _is_image_shape(shape) else "inception"
     if spec == "mnist":
         return default_feature_extractor(shape or (28, 28, 1))
     if spec == "inception":
