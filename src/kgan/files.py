@@ -8,7 +8,16 @@ import shutil
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["write_atomically", "save_model_atomically", "copy_file_atomically"]
+__all__ = ["write_atomically", "save_model_atomically", "copy_file_atomically", "cache_dir"]
+
+
+def cache_dir() -> Path:
+    """kgan's cache folder (converted network weights, decoded image folders): ``$KGAN_HOME``, else
+    ``$XDG_CACHE_HOME/kgan``, else ``~/.cache/kgan``."""
+    if os.environ.get("KGAN_HOME"):
+        return Path(os.environ["KGAN_HOME"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kgan"
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], Any]) -> Path:

@@ -240,10 +240,11 @@ class RunOptions:
 
 @dataclass
 class _Data:
-    """The loaded training data: images ``x``, labels ``y`` (labelled architectures) and the second
-    domain ``x_b`` (two-domain architectures), cut to ``len(x)``."""
+    """The loaded training data: images ``x`` (an array, or a folder's images on disk as
+    [`DiskImages`][kgan.datasets.stream.DiskImages]), labels ``y`` (labelled architectures) and the
+    second domain ``x_b`` (two-domain architectures), cut to ``len(x)``."""
 
-    x: np.ndarray
+    x: Any
     y: np.ndarray | None = None
     x_b: np.ndarray | None = None
 
@@ -410,7 +411,7 @@ def _load_data(options: RunOptions, build) -> _Data:
     if not two_domains and options.dataset_b is not None:
         raise ConfigurationError(f"--dataset-b is for two-domain architectures (cyclegan, cogan); {options.architecture} trains on one dataset.")
     images = options.image_options or datasets.ImageOptions()
-    shaping = {"image_size": images.size, "channels": images.channels, "crop": images.crop, "skip_bad": images.skip_bad}
+    shaping = {"image_size": images.size, "channels": images.channels, "crop": images.crop, "skip_bad": images.skip_bad, "stream": True}
     x_b = datasets.load(options.dataset_b, **shaping) if two_domains else None
     if needs_labels:
         try:
@@ -421,7 +422,7 @@ def _load_data(options: RunOptions, build) -> _Data:
         x, y = datasets.load(options.dataset, **shaping), None
     if x_b is not None:
         # as many B samples as A samples (B repeated or cut), so both streams have the same batches
-        x_b = np.resize(x_b, (len(x), *x_b.shape[1:]))
+        x_b = np.resize(np.asarray(x_b), (len(x), *x_b.shape[1:]))
     return _Data(x, y, x_b)
 
 
@@ -441,7 +442,9 @@ def _build(build, model_options: dict, options: RunOptions, gan_loss, data: _Dat
             f"{', '.join(_parameters(build))}."
         ) from exc
     gan.compile(loss=gan_loss, d_steps=options.d_steps)
-    gan.check_data(data.x, data.y if data.x_b is None else data.x_b[: len(data.x)], "fit")  # before anything is written
+    head = data.x if isinstance(data.x, np.ndarray) else data.x[:256]  # images on disk: their first rows
+    second = data.y if data.x_b is None else data.x_b[: len(data.x)]
+    gan.check_data(head, second if isinstance(data.x, np.ndarray) or second is None else second[:256], "fit")  # before anything is written
     return gan
 
 

@@ -266,7 +266,7 @@ def evaluate_command(model_path, dataset, image_size, channels, crop, skip_bad_f
         raise DataError(f"-n {n} is too small: the Frechet distance and KID need at least {MIN_SAMPLES} samples (2000 or more for stable values).")
     gan = load_gan(model_path, safe_mode=not unsafe)
     images = _image_options(image_size, channels, crop, skip_bad_files) or datasets.ImageOptions()
-    real = datasets.load(dataset, image_size=images.size, channels=images.channels, crop=images.crop, skip_bad=images.skip_bad)
+    real = datasets.load(dataset, image_size=images.size, channels=images.channels, crop=images.crop, skip_bad=images.skip_bad, stream=True)
     if gan.sample_shape is not None and tuple(real.shape[1:]) != tuple(gan.sample_shape):
         raise DataError(f"Dataset {dataset!r} has samples of shape {tuple(real.shape[1:])} but the model generates {tuple(gan.sample_shape)}; evaluate against data of the model's shape.")
     result = evaluate_generator(gan, real, n=n, seed=seed, feature_extractor=feature_extractor(features, real.shape[1:]))

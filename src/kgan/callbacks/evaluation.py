@@ -26,7 +26,8 @@ class FrechetEvaluation(keras.callbacks.Callback):
     ``eval_seconds`` so that timing code can subtract it.
 
     Args:
-        real: Real samples to compare against (at least 50; 2,000 or more for stable values).
+        real: Real samples to compare against (at least 50; 2,000 or more for stable values): an
+            array or [`DiskImages`][kgan.datasets.stream.DiskImages]; ``n`` of them are read.
         every_epochs: Evaluate after every N-th epoch.
         n: Generated samples per evaluation.
         feature_extractor: Defaults to kgan's MNIST classifier for 28x28x1 data.
@@ -36,12 +37,12 @@ class FrechetEvaluation(keras.callbacks.Callback):
 
     def __init__(self, real, every_epochs: int = 1, n: int = 2000, feature_extractor: FeatureExtractor | None = None, target: float | None = None, seed: int = 0):
         super().__init__()
-        real = np.asarray(real, dtype=np.float32)
         if n < MIN_SAMPLES or len(real) < MIN_SAMPLES:
             raise ValueError(f"FrechetEvaluation needs n and len(real) >= {MIN_SAMPLES}, received n={n}, len(real)={len(real)}")
-        self.extractor = feature_extractor or default_feature_extractor(real.shape[1:])
-        if len(real) > n:
+        if len(real) > n:  # choose before converting: real may be images on disk (kgan.datasets.DiskImages)
             real = real[np.random.default_rng(seed).choice(len(real), n, replace=False)]
+        real = np.asarray(real, dtype=np.float32)
+        self.extractor = feature_extractor or default_feature_extractor(real.shape[1:])
         self.real_features = self.extractor.features(real)
         self.every_epochs, self.n, self.target, self.seed = int(every_epochs), int(n), target, seed
         self.reached_at_epoch: int | None = None

@@ -20,9 +20,10 @@ import numpy as np
 from kgan.datasets.color import colorize
 from kgan.datasets.images import ImageOptions, load_mnist, load_mnist5k, load_path, parse_image_size, to_unit_range
 from kgan.datasets.mixtures import MIXTURES, Mixture, sample_mixture
+from kgan.datasets.stream import DiskImages, open_folder, open_npy
 from kgan.errors import DataError, UnknownNameError
 
-__all__ = ["load", "names", "mixture", "Mixture", "to_unit_range", "thicken", "negative", "colorize", "ImageOptions", "parse_image_size"]
+__all__ = ["load", "names", "mixture", "Mixture", "to_unit_range", "thicken", "negative", "colorize", "ImageOptions", "parse_image_size", "DiskImages"]
 
 
 def thicken(images: np.ndarray) -> np.ndarray:
@@ -114,6 +115,7 @@ def load(
     channels: int | None = None,
     crop: bool = False,
     skip_bad: bool = False,
+    stream: bool = False,
 ):
     """Load a dataset by name or path.
 
@@ -130,6 +132,9 @@ def load(
             is grayscale, else 3; RGBA and palette files are converted, 16-bit files scaled).
         crop: Centre-crop to the aspect ratio of ``image_size`` instead of stretching.
         skip_bad: Skip unreadable files of a folder (their count is printed) instead of refusing it.
+        stream: Keep a folder's images on disk: decoded once into kgan's cache and returned as
+            [`DiskImages`][kgan.datasets.stream.DiskImages], which reads the rows asked for (a uint8
+            ``.npy`` file is read in place). Other datasets load into memory as usual.
 
     Returns:
         ``x``, or ``(x, y)`` with ``with_labels=True``.
@@ -158,7 +163,12 @@ def load(
     elif key == "mnist":
         raw, y = load_mnist()
         x = to_unit_range(raw)[..., None]
-    elif os.path.exists(key) or os.sep in key or key.endswith(".npz"):
+    elif stream and os.path.isdir(key):
+        x, y = open_folder(key, options)  # sized and converted while decoding
+        return _with_labels(key, x, y, with_labels)
+    elif stream and key.endswith(".npy") and options.size is None and options.channels is None and open_npy(key) is not None:
+        return _with_labels(key, open_npy(key), None, with_labels)
+    elif os.path.exists(key) or os.sep in key or key.endswith((".npz", ".npy")):
         raw, y = load_path(key, options)
         x = _images(raw) if raw.ndim >= 3 or raw.dtype == np.uint8 else raw.astype(np.float32)
     else:
@@ -168,6 +178,10 @@ def load(
         x = _reshape(x, options)
     elif options.size is not None or options.channels is not None:
         raise DataError(f"image_size and channels apply to images; dataset {key!r} holds samples of shape {x.shape[1:]}.")
+    return _with_labels(key, x, y, with_labels)
+
+
+def _with_labels(key: str, x, y, with_labels: bool):
     if not with_labels:
         return x
     if y is None:

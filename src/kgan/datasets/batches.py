@@ -27,6 +27,10 @@ def epoch_batches(x: np.ndarray, batch_size: int, seed: int, first_epoch: int, e
     The stream is lazy: an epoch's permutation is computed when the pipeline reaches that epoch, so
     memory and the time to the first batch do not depend on ``end_epoch`` (a million epochs cost what
     one does until they are read).
+
+    ``x`` may be [`DiskImages`][kgan.datasets.stream.DiskImages]: each batch's rows are then read
+    from disk when tf.data needs them and converted to float32 ``x / 127.5 - 1`` (the values the
+    in-memory array would hold), so memory stays at a few batches whatever the dataset's size.
     """
     import tensorflow as tf
 
@@ -40,12 +44,25 @@ def epoch_batches(x: np.ndarray, batch_size: int, seed: int, first_epoch: int, e
         rows = tf.ensure_shape(rows, [n])
         return tf.data.Dataset.from_tensor_slices(rows).batch(batch_size)
 
-    data = tf.constant(x)
+    from kgan.datasets.stream import DiskImages
+
+    if isinstance(x, DiskImages):
+        sample_shape = list(x.shape[1:])
+
+        def read(rows):
+            pixels = tf.numpy_function(x.pixels, [rows], tf.uint8, stateful=False)
+            pixels = tf.ensure_shape(pixels, [None, *sample_shape])
+            return tf.cast(pixels, tf.float32) / 127.5 - 1.0
+
+        images = read
+    else:
+        data = tf.constant(x)
+        images = lambda rows: tf.gather(data, rows)  # noqa: E731
     if y is None:
-        gather = lambda rows: tf.gather(data, rows)  # noqa: E731
+        gather = images
     else:
         targets = tf.constant(y)
-        gather = lambda rows: (tf.gather(data, rows), tf.gather(targets, rows))  # noqa: E731
+        gather = lambda rows: (images(rows), tf.gather(targets, rows))  # noqa: E731
     return (
         tf.data.Dataset.range(int(first_epoch), max(int(end_epoch), int(first_epoch) + 1))
         .flat_map(epoch_of_batches)

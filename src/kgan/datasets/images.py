@@ -12,7 +12,19 @@ import numpy as np
 
 from kgan.errors import DataError
 
-__all__ = ["to_unit_range", "load_mnist5k", "load_mnist", "load_path", "IMAGE_SUFFIXES", "ImageOptions", "parse_image_size"]
+__all__ = [
+    "to_unit_range",
+    "load_mnist5k",
+    "load_mnist",
+    "load_path",
+    "IMAGE_SUFFIXES",
+    "ImageOptions",
+    "parse_image_size",
+    "FolderScan",
+    "scan_folder",
+    "decode_image",
+    "folder_labels",
+]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 
@@ -179,14 +191,38 @@ def _fit(img, options: ImageOptions):
     return img
 
 
-def _load_folder(path: Path, options: ImageOptions) -> tuple[np.ndarray, np.ndarray | None]:
+@dataclass(frozen=True)
+class FolderScan:
+    """What a folder's file headers say, before any pixel is decoded.
+
+    Attributes:
+        root: The folder.
+        files: Readable image files, sorted by path.
+        bad: Files whose header could not be read (only when skipping them).
+        height, width, channels: The shape every image will be brought to.
+    """
+
+    root: Path
+    files: tuple
+    bad: tuple
+    height: int
+    width: int
+    channels: int
+
+
+def _bad_file(file: Path, exc: Exception) -> DataError:
+    return DataError(f"{file} is not a readable image ({exc}); remove it, or skip such files (skip_bad=True, --skip-bad-files).")
+
+
+def scan_folder(path: Path, options: ImageOptions) -> FolderScan:
+    """Sizes and modes of every image file under ``path`` (headers only), checked against ``options``."""
     from PIL import Image
 
     files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
     if not files:
         raise DataError(f"{path} holds no images ({', '.join(IMAGE_SUFFIXES)}).")
     good, bad, sizes, grey = [], [], {}, True
-    for file in files:  # headers only: sizes and modes, before any pixel is decoded
+    for file in files:
         try:
             with Image.open(file) as img:
                 sizes.setdefault(img.size, file)
@@ -194,37 +230,61 @@ def _load_folder(path: Path, options: ImageOptions) -> tuple[np.ndarray, np.ndar
             good.append(file)
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
             if not options.skip_bad:
-                raise DataError(f"{file} is not a readable image ({exc}); remove it, or skip such files (skip_bad=True, --skip-bad-files).") from exc
+                raise _bad_file(file, exc) from exc
             bad.append(file)
+    if not good:
+        raise DataError(f"{path} holds no readable images ({len(bad)} unreadable).")
     if options.size is None and len(sizes) > 1:
         listing = "; ".join(f"{w}x{h} (e.g. {f.name})" for (w, h), f in list(sizes.items())[:4])
         raise DataError(f"Images in {path} differ in size: {listing}. Give image_size (--image-size 64 or HxW) to resize them to one size.")
-    channels = options.channels or (1 if grey else 3)
     height, width = options.size or next(iter(sizes))[::-1]
-    x = np.empty((len(good), height, width, channels), dtype=np.uint8)
-    kept = []
-    for file in good:
-        try:
-            with Image.open(file) as img:
-                pixels = _pixels(_fit(img, options), channels)
-        except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            if not options.skip_bad:
-                raise DataError(f"{file} is not a readable image ({exc}); remove it, or skip such files (skip_bad=True, --skip-bad-files).") from exc
+    return FolderScan(path, tuple(good), tuple(bad), int(height), int(width), int(options.channels or (1 if grey else 3)))
+
+
+def decode_image(file: Path, scan: FolderScan, options: ImageOptions) -> np.ndarray | None:
+    """One file as uint8 ``(H, W, C)`` in the scan's shape; ``None`` for a corrupt file when skipping."""
+    from PIL import Image
+
+    try:
+        with Image.open(file) as img:
+            pixels = _pixels(_fit(img, options), scan.channels)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        if not options.skip_bad:
+            raise _bad_file(file, exc) from exc
+        return None
+    return pixels.reshape(scan.height, scan.width, scan.channels)
+
+
+def folder_labels(root: Path, files) -> np.ndarray | None:
+    """Labels from one subfolder per class (sorted names), or ``None`` when files sit in ``root`` or
+    in a single subfolder."""
+    classes = sorted({f.parent.name for f in files})
+    if any(f.parent == root for f in files) or len(classes) < 2:
+        return None
+    index = {c: i for i, c in enumerate(classes)}
+    return np.array([index[f.parent.name] for f in files], dtype=np.int64)
+
+
+def report_skipped(root: Path, bad: list) -> None:
+    if bad:
+        print(f"kgan: skipped {len(bad)} unreadable image file(s) in {root}, e.g. {bad[0]}", file=sys.stderr)
+
+
+def _load_folder(path: Path, options: ImageOptions) -> tuple[np.ndarray, np.ndarray | None]:
+    scan = scan_folder(path, options)
+    x = np.empty((len(scan.files), scan.height, scan.width, scan.channels), dtype=np.uint8)
+    kept, bad = [], list(scan.bad)
+    for file in scan.files:
+        pixels = decode_image(file, scan, options)
+        if pixels is None:
             bad.append(file)
             continue
-        x[len(kept)] = pixels.reshape(height, width, channels)
+        x[len(kept)] = pixels
         kept.append(file)
-    if bad:
-        print(f"kgan: skipped {len(bad)} unreadable image file(s) in {path}, e.g. {bad[0]}", file=sys.stderr)
+    report_skipped(path, bad)
     if not kept:
         raise DataError(f"{path} holds no readable images ({len(bad)} unreadable).")
-    x = x[: len(kept)]
-    classes = sorted({f.parent.name for f in kept})
-    labels = None
-    if all(f.parent != path for f in kept) and len(classes) > 1:
-        index = {c: i for i, c in enumerate(classes)}
-        labels = np.array([index[f.parent.name] for f in kept], dtype=np.int64)
-    return x, labels
+    return x[: len(kept)], folder_labels(path, kept)
 
 
 def load_path(path: str | os.PathLike, options: ImageOptions | None = None) -> tuple[np.ndarray, np.ndarray | None]:

@@ -170,7 +170,7 @@ def evaluate_samples(
 def evaluate_generator(gan, real: np.ndarray, n: int = 2000, seed: int = 0, feature_extractor: FeatureExtractor | None = None) -> GeneratorEvaluation:
     """Generate ``n`` samples with ``gan`` (``seed`` fixed) and compare them with ``n`` real ones."""
     _check_n(n, "n")
-    real = np.asarray(real)
-    if len(real) > n:
+    if len(real) > n:  # choose before converting: real may be images on disk (kgan.datasets.DiskImages)
         real = real[np.random.default_rng(seed).choice(len(real), n, replace=False)]
+    real = np.asarray(real)
     return evaluate_samples(gan.generate(n, seed=seed), real, feature_extractor)

