@@ -1,9 +1,11 @@
-"""Numerical fault injection: a poisoned batch mid-epoch and an absurd learning rate stop training
-with a message naming the step and value, and the last good checkpoint stays the latest."""
+"""Fault injection: a poisoned batch mid-epoch and an absurd learning rate stop training with a
+message naming the step and value, and the last good checkpoint stays the latest; a full disk while
+a checkpoint is written stops with a message, keeps the files, and the same call resumes."""
 
 import json
 import os
 import warnings
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -64,11 +66,53 @@ def test_numerical_fault_stops_and_keeps_the_good_checkpoint(fault, tmp_path):
     assert kept
 
 
-def record_outcome(outcome: dict) -> None:
+def record_outcome(outcome: dict, kind: str = "numerical_fault") -> None:
     """With KGAN_RELIABILITY_DIR set, each fault writes its own record (numerical_fault-SLUG.json)
     for scripts/reliability_report.py, whatever order or worker the tests run in."""
     folder = os.environ.get("KGAN_RELIABILITY_DIR")
     if folder:
         slug = "".join(c if c.isalnum() else "-" for c in outcome["fault"])
-        with open(os.path.join(folder, f"numerical_fault-{slug}.json"), "w") as handle:
+        with open(os.path.join(folder, f"{kind}-{slug}.json"), "w") as handle:
             json.dump(outcome, handle, indent=2)
+
+
+def test_full_disk_at_a_checkpoint_keeps_the_files_and_the_same_call_resumes(tmp_path, monkeypatch):
+    """The disk fills up while epoch 2's model.keras is written: the write fails half-way (a write
+    error injected at kgan's file layer, with half a temporary file on disk), training stops with a
+    message, epoch 1's files stay intact and loadable, and once space is back the same call resumes
+    and ends where an uninterrupted run ends."""
+    import errno
+
+    import kgan.files
+
+    def run(out):
+        return kgan.runs.train("mlp", dataset="ring8", epochs=3, batch_size=500, out=out, evaluate_every=0, verbose=0, seed=2)
+
+    reference = run(tmp_path / "reference")
+    real_write, saves = kgan.files.write_atomically, []
+
+    def full_disk_at_second_save(path, write):
+        if Path(path).name == "model.keras":
+            saves.append(path)
+            if len(saves) == 2:
+                def half_then_full(tmp):
+                    Path(tmp).write_bytes(b"PK\x03\x04" + bytes(1000))  # the start of an archive, then no space
+                    raise OSError(errno.ENOSPC, "No space left on device", str(tmp))
+
+                return real_write(path, half_then_full)
+        return real_write(path, write)
+
+    out = tmp_path / "run"
+    monkeypatch.setattr(kgan.files, "write_atomically", full_disk_at_second_save)
+    with pytest.raises(kgan.errors.TrainingStopped, match="No space left on device") as stopped:
+        run(out)
+    monkeypatch.undo()
+    kept = keras.models.load_model(out / "model.keras")
+    files_intact = int(kept.completed_epochs) == 1 and not [p.name for p in out.rglob(".tmp-*")]
+    record = json.loads((out / "run.json").read_text())
+    resumed = run(out)
+    same = all(np.array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b)) for a, b in zip(reference.weights, resumed.weights, strict=True))
+    record_outcome({"fault": "disk full while writing model.keras in epoch 2", "stopped_with_message": "free some space" in str(stopped.value).lower(),
+                    "last_good_checkpoint_kept": files_intact, "resumed_equal": same, "message": str(stopped.value)}, kind="disk_fault")  # fmt: skip
+    assert files_intact and record["status"] == "stopped"
+    assert int(resumed.completed_epochs) == 3 and same

@@ -77,6 +77,15 @@ def test_sigkill_at_several_points_then_same_command_equals_uninterrupted(digits
     done = subprocess.run(command(digits, run), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
 
+    assert_same_run(ref, run)
+    folder = os.environ.get("KGAN_RELIABILITY_DIR")
+    if folder:
+        with open(os.path.join(folder, "kills.json"), "w") as handle:
+            json.dump({"sigkills": kills, "epochs": EPOCHS, "state_equal": True, "files_complete": True}, handle)
+
+
+def assert_same_run(ref, run):
+    """The interrupted-and-resumed run ``run`` ended exactly where the uninterrupted ``ref`` did."""
     ref_gan, ref_state = state(ref / "model.keras")
     run_gan, run_state = state(run / "model.keras")
     assert int(run_gan.completed_epochs) == int(ref_gan.completed_epochs) == EPOCHS
@@ -91,10 +100,40 @@ def test_sigkill_at_several_points_then_same_command_equals_uninterrupted(digits
     assert (run / "training.gif").exists()
     record = kgan.runs._read_record(run)
     assert record["status"] == "finished" and record["resumed_from_epoch"] >= 1
+
+
+@pytest.mark.slow
+def test_sigint_and_sigterm_stop_at_a_step_then_same_command_equals_uninterrupted(digits, tmp_path):
+    ref, run = tmp_path / "reference", tmp_path / "interrupted"
+    done = subprocess.run(command(digits, ref), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    stops = []
+    for sig, n_rows in ((signal.SIGINT, 2), (signal.SIGTERM, 4)):  # Ctrl-C in epoch 3, SIGTERM in epoch 5
+        proc = subprocess.Popen(command(digits, run), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None and len(rows(run)) < n_rows:
+            time.sleep(0.02)
+        if proc.poll() is not None:
+            continue  # finished before the signal could be sent: nothing to stop
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode == 0:
+            continue  # the signal came after the last step
+        assert proc.returncode == 128 + sig, err[-2000:]
+        assert f"kgan: Stopped by {sig.name}" in err and "Traceback" not in err, err[-2000:]
+        record = kgan.runs._read_record(run)
+        assert record["status"] == "stopped" and sig.name in record["stopped"]
+        kept = keras.models.load_model(run / "model.keras")  # the last completed epoch's file, intact
+        assert int(kept.completed_epochs) >= n_rows - 1
+        stops.append(sig.name)
+    assert stops, "neither signal arrived while the run was training"
+    done = subprocess.run(command(digits, run), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert_same_run(ref, run)
     folder = os.environ.get("KGAN_RELIABILITY_DIR")
     if folder:
-        with open(os.path.join(folder, "kills.json"), "w") as handle:
-            json.dump({"sigkills": kills, "epochs": EPOCHS, "state_equal": True, "files_complete": True}, handle)
+        with open(os.path.join(folder, "signals.json"), "w") as handle:
+            json.dump({"signals": stops, "epochs": EPOCHS, "state_equal": True, "files_complete": True}, handle)
 
 
 def test_a_saved_model_trains_on_exactly_like_the_original(tmp_path):

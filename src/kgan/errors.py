@@ -17,6 +17,7 @@ __all__ = [
     "ConfigurationError",
     "RunDirectoryError",
     "TrainingStopped",
+    "Interrupted",
 ]
 
 
@@ -72,3 +73,16 @@ class RunDirectoryError(KganError, FileExistsError):
 
 class TrainingStopped(KganError, RuntimeError):
     """Training stopped on a numerical fault (NaN or Inf); the last good checkpoint was kept."""
+
+
+class Interrupted(TrainingStopped):
+    """Training stopped by SIGINT (Ctrl-C) or SIGTERM at a step boundary; the last checkpoint was kept.
+
+    Attributes:
+        signal_number: The signal; ``exit_code`` is ``128 + signal_number``, the shell's convention.
+    """
+
+    def __init__(self, message: str, signal_number: int):
+        super().__init__(message)
+        self.signal_number = int(signal_number)
+        self.exit_code = 128 + self.signal_number

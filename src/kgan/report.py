@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from kgan.errors import DataError
+from kgan.files import write_atomically
 
 __all__ = ["write_report", "format_duration", "REPORT_FILE"]
 
@@ -190,7 +191,4 @@ def write_report(run_dir: str | os.PathLike, output: str | os.PathLike | None = 
         f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>{''.join(parts)}</body></html>\n"
     )
     target = Path(output) if output is not None else run / REPORT_FILE
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_atomically(target, lambda tmp: tmp.write_text(page, encoding="utf-8"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import json
 import os
 import platform
@@ -30,10 +31,12 @@ from typing import Any
 import numpy as np
 
 from kgan.callbacks.step_log import STEPS_FILE
+from kgan.files import LOCK_FILE, OutputLock, write_atomically
 from kgan.files import save_model_atomically  # re-exported: part of kgan.runs since 0.1
 from kgan.errors import (
     ConfigurationError,
     DataError,
+    Interrupted,
     RunDirectoryError,
     TrainingStopped,
 )
@@ -58,7 +61,7 @@ def prepare_run_directory(out: str | os.PathLike, overwrite: bool = False, creat
     if path.exists() and not path.is_dir():
         raise RunDirectoryError(f"--out {str(path)!r} is a file, not a directory; choose a directory path.")
     if path.is_dir():
-        existing = sorted(p.name for p in path.iterdir())
+        existing = sorted(p.name for p in path.iterdir() if p.name != LOCK_FILE)
         if existing and not overwrite:
             shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
             raise RunDirectoryError(
@@ -90,9 +93,8 @@ def _read_record(run_dir: Path) -> dict | None:
 
 
 def _write_record(run_dir: Path, record: dict) -> None:
-    tmp = run_dir / f".{RUN_FILE}.tmp"
-    tmp.write_text(json.dumps(record, indent=2, default=str) + "\n")
-    os.replace(tmp, run_dir / RUN_FILE)
+    text = json.dumps(record, indent=2, default=str) + "\n"
+    write_atomically(run_dir / RUN_FILE, lambda tmp: tmp.write_text(text))
 
 
 def _history_from_csv(path: Path) -> dict:
@@ -259,6 +261,7 @@ class _Run:
     previous: dict | None
     model_to_resume: Path
     batch_size: int
+    lock: OutputLock | None = None
 
 
 def train(
@@ -341,6 +344,8 @@ def train(
 
     Raises:
         kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
+        kgan.errors.Interrupted: SIGINT (Ctrl-C) or SIGTERM stopped training at a step boundary; the
+            checkpoint of the last completed epoch is kept, and the same call resumes from it.
 
     Returns:
         The trained [`GANModel`][kgan.GANModel].
@@ -386,6 +391,8 @@ def train_with(options: RunOptions, callbacks: list | None = None):
         try:
             return _fit_run(gan, run, data, callbacks)
         finally:
+            if run.lock is not None:
+                run.lock.release()
             if not (parallel is None or parallel.is_chief):
                 shutil.rmtree(run.directory, ignore_errors=True)
 
@@ -476,8 +483,16 @@ def _start_run(gan, options: RunOptions, model_options: dict, data: _Data, paral
     if parallel is not None:
         record["distribution"] = parallel.describe()
     if parallel is None or parallel.is_chief:
-        run_dir, previous = _claim_run_directory(options.out, record, options.overwrite, options.resume)
-        return _Run(options, record, run_dir, previous, run_dir / MODEL_FILE, batch_size)
+        existed = Path(options.out).exists()
+        lock = OutputLock(options.out).acquire() if existed else None  # a second writer is refused here
+        try:
+            run_dir, previous = _claim_run_directory(options.out, record, options.overwrite, options.resume)
+            lock = lock or OutputLock(run_dir).acquire()
+        except BaseException:
+            if lock is not None:
+                lock.release(remove=True)  # a refused directory is left as it was
+            raise
+        return _Run(options, record, run_dir, previous, run_dir / MODEL_FILE, batch_size, lock)
     # another worker: the same steps (collective operations need every worker), files elsewhere;
     # it resumes from the chief's model, so all workers start from the same weights
     shared = Path(options.out)
@@ -493,7 +508,7 @@ def _watchers(gan, run: _Run, data: _Data) -> list:
     from kgan import callbacks as kcb
 
     options, run_dir = run.options, run.directory
-    watchers: list = [kcb.StopOnNaN()]
+    watchers: list = [kcb.StopOnNaN(), kcb.StopOnSignal()]
     evaluation = _evaluation(gan, run, data)
     if evaluation is not None:
         watchers.append(evaluation)
@@ -543,6 +558,25 @@ def _evaluation(gan, run: _Run, data: _Data):
     return kcb.FrechetEvaluation(data.x, every_epochs=options.evaluate_every, n=options.eval_samples, feature_extractor=extractor, seed=options.seed)
 
 
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _stop_for_disk(run: _Run, exc: OSError):
+    """A write failed for lack of space: say so, keep what is on disk, and stop."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    message = (
+        f"Training stopped: a file could not be written to {run.directory}{where}: {exc.strerror or exc}. "
+        f"Every file is written under a temporary name and renamed, so {MODEL_FILE} and the run's other "
+        f"files are intact, as of the last epoch saved before the failure. Free some space and run the "
+        f"same command to resume."
+    )
+    try:
+        _write_record(run.directory, {**run.record, "status": "stopped", "stopped": message})
+    except OSError:
+        pass  # the disk is still full: run.json keeps its previous, consistent content
+    raise TrainingStopped(message) from exc
+
+
 def _verbosity(options: RunOptions) -> int:
     """``fit``'s verbosity; ``"auto"``: a bar in a terminal, one plain line per epoch in a file or pipe."""
     if options.verbose == "auto":
@@ -583,15 +617,20 @@ def _fit_run(gan, run: _Run, data: _Data, callbacks: list | None):
             ))
         else:
             batches = epoch_batches(x, batch_size, seed, initial_epoch, epochs, y=None if y is None else y.astype("int32"))
-        gan.fit(
-            batches,
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            steps_per_epoch=-(-len(x) // batch_size),
-            verbose=_verbosity(options),
-            shuffle=False,  # the batches are already in each epoch's order
-            callbacks=watchers + list(callbacks or []),
-        )
+        try:
+            gan.fit(
+                batches,
+                epochs=epochs,
+                initial_epoch=initial_epoch,
+                steps_per_epoch=-(-len(x) // batch_size),
+                verbose=_verbosity(options),
+                shuffle=False,  # the batches are already in each epoch's order
+                callbacks=watchers + list(callbacks or []),
+            )
+        except OSError as exc:
+            if exc.errno not in _DISK_FULL:
+                raise
+            _stop_for_disk(run, exc)
     record["wall_time_s"] = round(record["wall_time_s"] + time.time() - started, 2)
     record["history"] = _history_from_csv(run_dir / "metrics.csv")
     if (run_dir / SAMPLES_DIR).is_dir() and any((run_dir / SAMPLES_DIR).iterdir()):
@@ -601,5 +640,10 @@ def _fit_run(gan, run: _Run, data: _Data, callbacks: list | None):
         record["stopped"] = gan.stop_reason
     _write_record(run_dir, record)
     if gan.stop_reason:
+        from kgan.callbacks import StopOnSignal
+
+        interrupt = next((w for w in watchers if isinstance(w, StopOnSignal) and w.received is not None), None)
+        if interrupt is not None:
+            raise Interrupted(gan.stop_reason, interrupt.received)
         raise TrainingStopped(gan.stop_reason)
     return gan

@@ -382,8 +382,14 @@ def export_command(model_path, export_format, out, overwrite, unsafe) -> None:
     from kgan.models import export_generator
     from kgan.models.loading import load_gan
 
+    from kgan.files import OutputLock
+
     gan = load_gan(model_path, safe_mode=not unsafe)
-    written = export_generator(gan, out, export_format, overwrite=overwrite)
+    lock = OutputLock(out, "--out").acquire()  # a second kgan export to the same --out is refused
+    try:
+        written = export_generator(gan, out, export_format, overwrite=overwrite)
+    finally:
+        lock.release(remove=True)
     click.echo("Wrote " + " and ".join(str(p) for p in written) + ".")
 
 
@@ -438,6 +444,7 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
     from kgan import augment, datasets
     from kgan.errors import DataError
     from kgan.models.loading import load_gan
+    from kgan.files import OutputLock
     from kgan.runs import prepare_run_directory
 
     # everything that can be refused is checked before anything trains or is written
@@ -453,27 +460,31 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
             if tuple(model.sample_shape) != tuple(x.shape[1:]):
                 raise DataError(f"{name}: a generator makes samples of shape {tuple(model.sample_shape)} but {dataset!r} holds images of shape {tuple(x.shape[1:])}.")
     out_dir = prepare_run_directory(out, overwrite=overwrite)
-    if not probes:
-        from kgan.runs import train
+    lock = OutputLock(out_dir).acquire()  # a second kgan harden into the same --out is refused
+    try:
+        if not probes:
+            from kgan.runs import train
 
-        click.echo(f"No --probe-gan: training a different generator (dcgan, seed {seed + 1}, {probe_epochs} epochs) into {out_dir / 'probe-gan'} ...")
-        probes = [train("dcgan", dataset=dataset, epochs=probe_epochs, seed=seed + 1, out=out_dir / "probe-gan", overwrite=overwrite, evaluate_every=0, verbose=0)]
-    start = " and an untrained start" if untrained_fakes else ""
-    click.echo(f"Training the baseline and the hardened classifier ({epochs} epochs each; fakes of {len(generators)} generator file(s){start}) ...")
-    result = augment.harden(
-        x, y, generators, probes, epochs=epochs, batch_size=batch_size, fake_ratio=fake_ratio,
-        hard_negatives=hard_negatives, held_out=held_out, seed=seed, untrained_fakes=untrained_fakes,
-        false_reject_rate=None if argmax_rule else false_reject_rate,
-    )  # fmt: skip
-    written = result.save(out_dir)
-    if as_json:
-        click.echo(json.dumps(result.report, indent=2))
-    else:
-        click.echo(result.table())
-        t = result.report["threshold"]
-        rule = "fake class is the argmax" if t["hardened"] is None else f"1 - p(fake class) < {t['hardened']:.4g}"
-        click.echo(f"Rejection at an equal false-reject rate: hardened when {rule}; baseline when its highest class probability < {t['baseline']:.4g}.")
-    click.echo("Wrote " + ", ".join(str(p) for p in written.values()) + ".")
+            click.echo(f"No --probe-gan: training a different generator (dcgan, seed {seed + 1}, {probe_epochs} epochs) into {out_dir / 'probe-gan'} ...")
+            probes = [train("dcgan", dataset=dataset, epochs=probe_epochs, seed=seed + 1, out=out_dir / "probe-gan", overwrite=overwrite, evaluate_every=0, verbose=0)]
+        start = " and an untrained start" if untrained_fakes else ""
+        click.echo(f"Training the baseline and the hardened classifier ({epochs} epochs each; fakes of {len(generators)} generator file(s){start}) ...")
+        result = augment.harden(
+            x, y, generators, probes, epochs=epochs, batch_size=batch_size, fake_ratio=fake_ratio,
+            hard_negatives=hard_negatives, held_out=held_out, seed=seed, untrained_fakes=untrained_fakes,
+            false_reject_rate=None if argmax_rule else false_reject_rate,
+        )  # fmt: skip
+        written = result.save(out_dir)
+        if as_json:
+            click.echo(json.dumps(result.report, indent=2))
+        else:
+            click.echo(result.table())
+            t = result.report["threshold"]
+            rule = "fake class is the argmax" if t["hardened"] is None else f"1 - p(fake class) < {t['hardened']:.4g}"
+            click.echo(f"Rejection at an equal false-reject rate: hardened when {rule}; baseline when its highest class probability < {t['baseline']:.4g}.")
+        click.echo("Wrote " + ", ".join(str(p) for p in written.values()) + ".")
+    finally:
+        lock.release()
 
 
 def _parse_options(pairs: tuple[str, ...]) -> dict:
@@ -586,4 +597,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         if debug:
             traceback.print_exc()
+        if isinstance(exc, sys.modules["kgan.errors"].Interrupted):  # a stop asked for, not an error
+            click.echo(f"kgan: {exc}", err=True)
+            sys.exit(exc.exit_code)
         _fail(str(exc))

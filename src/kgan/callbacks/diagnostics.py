@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import time
 import warnings
 from pathlib import Path
@@ -13,6 +12,7 @@ import keras
 import numpy as np
 
 from kgan.callbacks._steps import generator_steps, numeric_logs
+from kgan.files import write_atomically, write_csv_atomically
 from kgan.callbacks.samples import fixed_samples
 from kgan.callbacks.step_log import STEPS_FILE, read_step_log
 
@@ -186,12 +186,7 @@ class Diagnostics(keras.callbacks.Callback):
         for row in self.rows:
             columns += [k for k in row if k not in columns and k != "warnings"]
         columns.append("warnings")
-        tmp = self.csv_path.with_name(".metrics.csv.tmp")
-        with open(tmp, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, restval="")
-            writer.writeheader()
-            writer.writerows(self.rows)
-        os.replace(tmp, self.csv_path)
+        write_csv_atomically(self.csv_path, columns, self.rows)
 
 
 def _learning_rates(model) -> str:
@@ -271,9 +266,7 @@ def plot_training(rows: list[dict], path, steps: list[dict] | None = None) -> Pa
         ax.set_title(title)
         ax.set_xlabel(x_key)
         ax.grid(alpha=0.3)
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    fig.savefig(tmp, dpi=90, format="png")
-    plt.close(fig)
-    os.replace(tmp, target)
-    return target
+    try:
+        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
+    finally:
+        plt.close(fig)

@@ -8,6 +8,7 @@ from pathlib import Path
 import keras
 
 from kgan.callbacks._steps import generator_steps, numeric_logs
+from kgan.files import write_csv_atomically
 
 __all__ = ["StepLog", "read_step_log", "STEPS_FILE"]
 
@@ -57,13 +58,8 @@ class StepLog(keras.callbacks.Callback):
 
     def _rewrite(self, rows: list[dict]) -> None:
         columns = self._columns or (list(rows[0]) if rows else ["step"])
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, restval="")
-            writer.writeheader()
-            writer.writerows(rows)
-        tmp.replace(self.path)
+        write_csv_atomically(self.path, columns, rows)
 
 
 def read_step_log(path) -> list[dict]:

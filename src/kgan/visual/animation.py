@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kgan.files import write_atomically
+
 __all__ = ["select_frames", "build_animation", "frame_label", "GRID_PATTERN"]
 
 GRID_PATTERN = re.compile(r"^(epoch|step)_(\d+)\.png$")
@@ -89,9 +91,7 @@ def build_animation(
     durations[-1] = max(frame_ms, int(hold_last_s * 1000))
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
-    os.replace(tmp, target)
+    write_atomically(target, lambda tmp: frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0))
     written = [target]
     if mp4 is not False:
         try:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kgan.files import write_atomically
+
 __all__ = ["make_grid", "save_grid", "save_images", "to_uint8"]
 
 
@@ -51,10 +53,7 @@ def save_grid(images: np.ndarray, path: str | os.PathLike, columns: int | None =
         grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    Image.fromarray(grid).save(tmp, format="PNG")
-    os.replace(tmp, target)
-    return target
+    return write_atomically(target, lambda tmp: Image.fromarray(grid).save(tmp, format="PNG"))
 
 
 def save_images(images: np.ndarray, directory: str | os.PathLike, prefix: str = "sample", value_range=(-1.0, 1.0)) -> list[Path]:
