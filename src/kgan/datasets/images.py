@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -91,7 +92,7 @@ def _load_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
             return data[x_key], (data[y_key] if y_key else None)
     except DataError:
         raise
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise DataError(f"{path} is not a readable .npz file of numeric arrays: {exc}") from exc
 
 
