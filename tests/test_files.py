@@ -17,6 +17,14 @@ from kgan.files import LOCK_FILE, OutputLock, write_atomically
 from tests.cli_helpers import run_cli
 
 
+def record(case: str, handled: bool) -> None:
+    folder = os.environ.get("KGAN_RELIABILITY_DIR")
+    if folder:
+        slug = "".join(c if c.isalnum() else "-" for c in case)
+        with open(os.path.join(folder, f"lock-{slug}.json"), "w") as handle:
+            json.dump({"case": case, "handled": handled}, handle)
+
+
 def test_atomic_write_keeps_the_suffix_and_leaves_no_temporary_file(tmp_path):
     seen = []
     write_atomically(tmp_path / "w.weights.h5", lambda tmp: (seen.append(tmp.name), tmp.write_text("x")))
@@ -45,6 +53,7 @@ def test_a_killed_holder_leaves_no_stuck_lock(tmp_path):
     holder.wait()
     assert (tmp_path / LOCK_FILE).exists()  # the file stays; the OS dropped the lock with the process
     OutputLock(tmp_path).acquire().release()
+    record("the lock's holder killed with SIGKILL: the next writer gets the lock", True)
 
 
 def test_train_into_a_locked_directory_is_refused_and_leaves_it_as_it_was(tmp_path):
@@ -54,6 +63,7 @@ def test_train_into_a_locked_directory_is_refused_and_leaves_it_as_it_was(tmp_pa
         with pytest.raises(RunDirectoryError, match="another kgan process"):
             kgan.runs.train("mlp", dataset="ring8", epochs=1, out=out, evaluate_every=0, verbose=0, overwrite=True)
         assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]
+    record("kgan.runs.train into a directory another process holds: refused, directory unchanged", True)
 
 
 def test_export_and_harden_refuse_a_locked_out(tmp_path):
@@ -72,6 +82,7 @@ def test_export_and_harden_refuse_a_locked_out(tmp_path):
     with OutputLock(tmp_path / "h"):
         code, _, err = run_cli(["harden", "--dataset", "mnist-5k", "--gan", str(tmp_path / "m.keras"), "--probe-gan", str(tmp_path / "m.keras"), "--out", str(tmp_path / "h"), "--epochs", "1"])
     assert code == 2 and "another kgan process" in err
+    record("kgan export --out and kgan harden --out held by another process: refused", True)
 
 
 @pytest.mark.slow
@@ -88,6 +99,7 @@ def test_a_second_kgan_train_into_a_live_run_is_refused(tmp_path):
         assert second.returncode == 2 and "being written by another kgan process" in second.stderr, second.stderr[-2000:]
         assert f"pid {first.pid}" in second.stderr
         assert json.loads((out / "run.json").read_text())["status"] == "running"  # the first run untouched
+        record("a second kgan train into a live run's --out: refused naming the first process's pid; the first run continues", True)
     finally:
         first.kill()
         first.wait()
