@@ -4,6 +4,9 @@ latent 100; G = Dense 7*7*256 (no bias) + BN + LeakyReLU -> reshape -> Conv2DTra
 Conv2DTranspose 64 k5 s2 -> Conv2DTranspose 1 k5 s2 tanh (BN + LeakyReLU between); D = Conv 64 k5 s2 ->
 LeakyReLU -> Dropout 0.3 -> Conv 128 k5 s2 -> LeakyReLU -> Dropout 0.3 -> Flatten -> Dense 1; BCE from
 logits; Adam 1e-4 for both; batch 256.
+
+For other image shapes ``(H, W, C)`` (H and W divisible by 4) the same networks are scaled: G starts
+from ``H/4 x W/4 x 256`` and ends with C channels; D takes ``(H, W, C)``.
 """
 
 from __future__ import annotations
@@ -17,30 +20,31 @@ BATCH_SIZE = 256
 LEARNING_RATE = 1e-4
 
 
-def make_generator() -> keras.Model:
+def make_generator(shape=(28, 28, 1)) -> keras.Model:
+    h, w, c = shape[0] // 4, shape[1] // 4, shape[2]
     return keras.Sequential(
         [
             keras.Input((LATENT_DIM,)),
-            layers.Dense(7 * 7 * 256, use_bias=False),
+            layers.Dense(h * w * 256, use_bias=False),
             layers.BatchNormalization(),
             layers.LeakyReLU(),
-            layers.Reshape((7, 7, 256)),
+            layers.Reshape((h, w, 256)),
             layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
             layers.BatchNormalization(),
             layers.LeakyReLU(),
             layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
             layers.BatchNormalization(),
             layers.LeakyReLU(),
-            layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
+            layers.Conv2DTranspose(c, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
         ],
         name="generator",
     )
 
 
-def make_discriminator() -> keras.Model:
+def make_discriminator(shape=(28, 28, 1)) -> keras.Model:
     return keras.Sequential(
         [
-            keras.Input((28, 28, 1)),
+            keras.Input(tuple(shape)),
             layers.Conv2D(64, 5, strides=2, padding="same"),
             layers.LeakyReLU(),
             layers.Dropout(0.3),
@@ -95,8 +99,8 @@ class TutorialGAN(keras.Model):
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
 
-def make_baseline(seed: int = 0) -> TutorialGAN:
+def make_baseline(seed: int = 0, shape=(28, 28, 1)) -> TutorialGAN:
     keras.utils.set_random_seed(seed)
-    gan = TutorialGAN(make_generator(), make_discriminator())
+    gan = TutorialGAN(make_generator(shape), make_discriminator(shape))
     gan.compile(g_optimizer=keras.optimizers.Adam(LEARNING_RATE), d_optimizer=keras.optimizers.Adam(LEARNING_RATE))
     return gan
