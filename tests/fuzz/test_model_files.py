@@ -54,7 +54,8 @@ def time_limit(seconds: float):
 def _safe_mode_on() -> bool:
     from keras.src.saving import serialization_lib  # the flag has no public getter
 
-    return serialization_lib.in_safe_mode() is not False and not getattr(serialization_lib, "_UNSAFE_DESERIALIZATION_ENABLED", False) if hasattr(serialization_lib, "in_safe_mode") else True
+    # enable_unsafe_deserialization() sets this global to False; None (unset) and True are safe
+    return serialization_lib.in_safe_mode() is not False
 
 
 @pytest.fixture(scope="module")

@@ -166,8 +166,8 @@ def load(
     elif stream and os.path.isdir(key):
         x, y = open_folder(key, options)  # sized and converted while decoding
         return _with_labels(key, x, y, with_labels)
-    elif stream and key.endswith(".npy") and options.size is None and options.channels is None and open_npy(key) is not None:
-        return _with_labels(key, open_npy(key), None, with_labels)
+    elif stream and key.endswith(".npy") and options.size is None and options.channels is None and (on_disk := open_npy(key)) is not None:
+        return _with_labels(key, on_disk, None, with_labels)
     elif os.path.exists(key) or os.sep in key or key.endswith((".npz", ".npy")):
         raw, y = load_path(key, options)
         x = _images(raw) if raw.ndim >= 3 or raw.dtype == np.uint8 else raw.astype(np.float32)
