@@ -483,6 +483,8 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
             rule = "fake class is the argmax" if t["hardened"] is None else f"1 - p(fake class) < {t['hardened']:.4g}"
             click.echo(f"Rejection at an equal false-reject rate: hardened when {rule}; baseline when its highest class probability < {t['baseline']:.4g}.")
         click.echo("Wrote " + ", ".join(str(p) for p in written.values()) + ".")
+        if not as_json:
+            click.echo(f"Both models carry their rule: after `import kgan`, keras.models.load_model('{written['hardened']}').classify(images) gives the class or -1 (rejected).")
     finally:
         lock.release()
 

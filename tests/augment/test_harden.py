@@ -62,6 +62,11 @@ def test_hardened_classifier_learns_to_reject_fakes_and_noise_and_keeps_clean_ac
     for name, images in result.probes.items():  # rejects() applies the report's thresholds
         assert result.rejects(images).mean() == pytest.approx(r["rejection"][name]["hardened"])
         assert result.rejects(images, "baseline").mean() == pytest.approx(r["rejection"][name]["baseline"])
+        assert result.hardened.rejects(images).mean() == pytest.approx(r["rejection"][name]["hardened"])
+        classes = result.hardened.classify(images)  # -1 exactly where it rejects, a real class elsewhere
+        np.testing.assert_array_equal(classes == -1, result.hardened.rejects(images))
+        assert set(classes.tolist()) <= {-1, 0, 1, 2}
+    assert result.hardened.threshold == r["threshold"]["hardened"] and result.baseline.threshold == r["threshold"]["baseline"]
     assert result.baseline.output_shape == (None, 3) and result.hardened.output_shape == (None, 4)
     assert "| rejects: uniform noise |" in result.table()
     assert [p["false_reject_rate"] for p in r["trade_off"]] == [0.005, 0.01, 0.02, 0.05]
@@ -127,11 +132,15 @@ def test_kgan_harden_writes_both_classifiers_and_the_report(trained_gans, tmp_pa
     assert set(report["rejection"]) >= {"fakes, held-out generator", "uniform noise", "blends of two digits", "inverted digits"}
     for name in ("baseline.keras", "hardened.keras", "report.md", "probes.png"):
         assert (out / name).exists()
-    hardened = kgan.augment.check_classifier  # the saved model loads and has the reject output
     import keras
 
-    assert keras.models.load_model(out / "hardened.keras").output_shape == (None, 4)
-    assert hardened(keras.models.load_model(out / "baseline.keras"), (16, 16, 1), 3) == "softmax"
+    # the saved models load with their rule: the report's rejections without reading the report
+    hardened, baseline = keras.models.load_model(out / "hardened.keras"), keras.models.load_model(out / "baseline.keras")
+    assert isinstance(hardened, augment.RejectingClassifier) and hardened.output_shape == (None, 4)
+    assert hardened.threshold == pytest.approx(report["threshold"]["hardened"]) and hardened.rule == "reject_class"
+    assert baseline.threshold == pytest.approx(report["threshold"]["baseline"]) and baseline.rule == "confidence"
+    assert kgan.augment.check_classifier(baseline, (16, 16, 1), 3) == "softmax"
+    assert "classify(images)" in stdout
     # the same directory again: refused, the first report kept
     before = (out / "report.json").read_text()
     code, _, err = run_cli(args)

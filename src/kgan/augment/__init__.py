@@ -17,14 +17,10 @@ from kgan.augment.checks import (
 )
 from kgan.augment.classifier import small_classifier
 from kgan.augment.datasets import ConditionalFakesDataset, RejectClassDataset
-from kgan.augment.harden import (
-    HardeningResult,
-    equal_rate_threshold,
-    harden,
-    stratified_split,
-)
+from kgan.augment.harden import HardeningResult, harden, stratified_split
 from kgan.augment.measure import AugmentationGain, measure_augmentation
 from kgan.augment.probes import digit_blends, inverted, uniform_noise
+from kgan.augment.rejecting import RejectingClassifier, equal_rate_threshold
 from kgan.augment.sources import (
     FakePool,
     FakeSource,
@@ -41,6 +37,7 @@ __all__ = [
     "GeneratorSnapshots",
     "HardeningResult",
     "RejectClassDataset",
+    "RejectingClassifier",
     "as_source",
     "check_classifier",
     "check_labels",

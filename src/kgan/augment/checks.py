@@ -44,12 +44,15 @@ def check_labels(y: Any, num_classes: int, name: str = "y") -> tuple[np.ndarray,
 
 
 def head_kind(classifier: keras.Model) -> str:
-    """``"softmax"`` when the classifier's last layer ends in a softmax, ``"logits"`` when it is linear.
+    """``"softmax"`` when the classifier's last layer ends in a softmax (or its class declares
+    ``returns_probabilities = True``), ``"logits"`` when it is linear.
 
     Raises:
         kgan.errors.ConfigurationError: Any other head (sigmoid, relu, ...), which cannot be read as a
             distribution over classes.
     """
+    if getattr(type(classifier), "returns_probabilities", False) is True:  # e.g. a RejectingClassifier
+        return "softmax"
     last = classifier.layers[-1]
     activation = getattr(last, "activation", None)
     if isinstance(last, keras.layers.Softmax) or activation is keras.activations.softmax:
@@ -71,21 +74,23 @@ def check_classifier(classifier: keras.Model, sample_shape: tuple, num_outputs: 
     """
     if not isinstance(classifier, keras.Model):
         raise ConfigurationError(f"classifier: expected a keras.Model, received {type(classifier).__name__}.")
-    inputs = getattr(classifier, "inputs", None)
-    if inputs:
-        expected = tuple(inputs[0].shape[1:])
+    try:  # Functional, Sequential and RejectingClassifier know their shapes; other subclassed models may not
+        input_shape, output_shape = classifier.input_shape, classifier.output_shape
+    except (AttributeError, ValueError):
+        input_shape = output_shape = None
+    if input_shape is not None:
+        expected = tuple((input_shape[0] if isinstance(input_shape, list) else input_shape)[1:])
         if len(expected) != len(sample_shape) or any(e is not None and e != s for e, s in zip(expected, sample_shape, strict=False)):
             raise ConfigurationError(
                 f"classifier: it reads inputs of shape {expected} but the images (and fakes) have shape {tuple(sample_shape)}. "
                 "Resize the data or build the classifier for this shape."
             )
-        outputs = classifier.outputs
-        width = outputs[0].shape[-1] if len(outputs) == 1 and len(outputs[0].shape) == 2 else None
+        width = output_shape[-1] if isinstance(output_shape, tuple) and len(output_shape) == 2 else None
         if width != num_outputs:
-            received = [tuple(t.shape) for t in outputs]
+            received = output_shape if isinstance(output_shape, list) else [output_shape]
             raise ConfigurationError(
                 f"classifier: needs one output of shape (batch, {num_outputs}) ({num_outputs} classes); "
-                f"its outputs have shapes {received}. Give its last Dense layer {num_outputs} units."
+                f"its outputs have shapes {[tuple(s) for s in received]}. Give its last Dense layer {num_outputs} units."
             )
     return head_kind(classifier)
 

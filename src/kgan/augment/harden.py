@@ -39,10 +39,11 @@ from kgan.augment.checks import (
 from kgan.augment.classifier import small_classifier
 from kgan.augment.datasets import RejectClassDataset
 from kgan.augment.probes import digit_blends, inverted, uniform_noise
+from kgan.augment.rejecting import RejectingClassifier, equal_rate_threshold, realness
 from kgan.augment.sources import as_source
 from kgan.errors import ConfigurationError, DataError
 
-__all__ = ["HardeningResult", "equal_rate_threshold", "harden", "stratified_split"]
+__all__ = ["HardeningResult", "harden", "stratified_split"]
 
 
 def stratified_split(y: np.ndarray, held_out: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -61,17 +62,6 @@ def stratified_split(y: np.ndarray, held_out: float, seed: int = 0) -> tuple[np.
     return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
 
 
-def equal_rate_threshold(clean_max_probability: np.ndarray, false_reject_rate: float) -> float:
-    """The threshold ``t`` for which ``max p < t`` rejects a fraction ``false_reject_rate`` of clean data.
-
-    ``t`` is the ``k``-th smallest clean maximum probability with ``k = round(rate * n)``, so exactly
-    ``k`` clean inputs fall below it (fewer when there are ties at ``t``).
-    """
-    values = np.sort(np.asarray(clean_max_probability, dtype=np.float64))
-    k = round(false_reject_rate * len(values))
-    return float(values[min(k, len(values) - 1)]) if k < len(values) else float(np.inf)
-
-
 @dataclasses.dataclass
 class HardeningResult:
     """What [`harden()`][kgan.augment.harden.harden] measured, and the two trained classifiers.
@@ -81,7 +71,10 @@ class HardeningResult:
             (argmax over the ``K`` real classes, held-out real data), ``false_reject_rate``,
             ``accepted_and_correct`` and ``threshold`` (see [`rejects()`][kgan.augment.harden.HardeningResult.rejects]); ``rejection`` (probe set
             -> ``{"hardened", "baseline"}`` fractions), ``settings`` and the sizes used.
-        baseline, hardened: The classifiers (``K`` and ``K + 1`` softmax/logit outputs).
+        baseline, hardened: The classifiers (``K`` and ``K + 1`` outputs), each a
+            [`RejectingClassifier`][kgan.augment.RejectingClassifier] carrying its threshold from the
+            report: ``hardened.classify(images)`` and ``hardened.rejects(images)`` apply the measured
+            operating point, and ``save()`` writes them with it.
         probes: Probe set name -> images, for pictures.
         training_fakes: A sample of the fakes the hardened classifier trained on.
     """
@@ -102,8 +95,7 @@ class HardeningResult:
         """
         if model not in ("hardened", "baseline"):
             raise ConfigurationError(f"model: expected 'hardened' or 'baseline', received {model!r}.")
-        classifier = self.hardened if model == "hardened" else self.baseline
-        return _rejected(class_probabilities(classifier, images), self.report["threshold"][model], model == "hardened")
+        return (self.hardened if model == "hardened" else self.baseline).rejects(images)
 
     def table(self) -> str:
         """The report as a Markdown table."""
@@ -177,21 +169,18 @@ def _with_untrained_starts(gans: Any, seed: int) -> list:
     return models + starts
 
 
-def _realness(p: np.ndarray, hardened: bool) -> np.ndarray:
-    """How real each input looks to a classifier: ``1 - p(fake class)`` (hardened, fake class last) or
-    the highest class probability (baseline)."""
-    return 1.0 - p[:, -1] if hardened else p.max(axis=1)
+_RULE = {"hardened": "reject_class", "baseline": "confidence"}
 
 
 def _rejected(p: np.ndarray, threshold: float | None, hardened: bool) -> np.ndarray:
     if threshold is None:  # the hardened classifier's own rule
         return p.argmax(axis=1) == p.shape[1] - 1
-    return _realness(p, hardened) < threshold
+    return realness(p, _RULE["hardened" if hardened else "baseline"]) < threshold
 
 
 def _equal_rate_thresholds(p_clean: dict, rate: float) -> dict:
     """Each classifier's threshold that rejects a fraction ``rate`` of the clean data."""
-    return {model: equal_rate_threshold(_realness(p, model == "hardened"), rate) for model, p in p_clean.items()}
+    return {model: equal_rate_threshold(realness(p, _RULE[model]), rate) for model, p in p_clean.items()}
 
 
 def _compare(p_clean: dict, p_probes: dict, correct: dict, thresholds: dict) -> tuple[dict, dict]:
@@ -355,4 +344,10 @@ def harden(
         "mined_reject_probability": data.mined_reject_probability,
     }
     training_fakes, _ = source.draw(10, rng=seed + 5)
-    return HardeningResult(report, baseline, hardened, probes, training_fakes)
+    return HardeningResult(
+        report,
+        RejectingClassifier(baseline, thresholds["baseline"], rule="confidence", name="baseline"),
+        RejectingClassifier(hardened, thresholds["hardened"], rule="reject_class", name="hardened"),
+        probes,
+        training_fakes,
+    )
