@@ -36,6 +36,7 @@ from typing import Any
 
 import keras
 
+from kgan.arguments import check_int
 from kgan.errors import ConfigurationError
 
 __all__ = ["DataParallel", "data_parallel"]
@@ -77,8 +78,7 @@ class DataParallel:
 
 
 def _check_devices(devices: Any) -> int:
-    if isinstance(devices, bool) or not isinstance(devices, int) or devices < 1:
-        raise ConfigurationError(f"devices must be a positive integer (devices per machine), received {devices!r}")
+    check_int("devices", devices, meaning=" (devices per machine)")
     return devices
 
 

@@ -30,15 +30,20 @@ from typing import Any
 
 import numpy as np
 
+from kgan.arguments import check_int
 from kgan.callbacks.step_log import STEPS_FILE
-from kgan.files import LOCK_FILE, OutputLock, write_atomically
-from kgan.files import save_model_atomically  # re-exported: part of kgan.runs since 0.1
 from kgan.errors import (
     ConfigurationError,
     DataError,
     Interrupted,
     RunDirectoryError,
     TrainingStopped,
+)
+from kgan.files import (
+    LOCK_FILE,
+    OutputLock,
+    save_model_atomically,  # re-exported: part of kgan.runs since 0.1
+    write_atomically,
 )
 
 __all__ = ["train", "train_with", "RunOptions", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE", "SAMPLES_DIR", "ANIMATION_FILE"]
@@ -226,8 +231,7 @@ class RunOptions:
             value = getattr(self, name)
             if name == "batch_size" and value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
+            check_int(name, value)
         check_snapshot_every(self.snapshot_every)
         check_features(self.features)
         if self.image_options is not None:
@@ -236,8 +240,7 @@ class RunOptions:
             if not isinstance(self.image_options, ImageOptions):
                 raise ConfigurationError(f"image_options must be a kgan.datasets.ImageOptions, received {type(self.image_options).__name__}")
             self.image_options.check()
-        if isinstance(self.log_every, bool) or not isinstance(self.log_every, (int, np.integer)) or self.log_every < 0:
-            raise ConfigurationError(f"log_every (--log-every) must be 0 (off) or a positive number of steps, received {self.log_every!r}")
+        check_int("log_every (--log-every)", self.log_every, 0, meaning=" (steps; 0: off)")
 
 
 @dataclass

@@ -69,7 +69,7 @@ def test_bad_arguments_are_refused_with_the_fix():
         augment.RejectingClassifier(classifier(4), 0.5, rule="max")
     with pytest.raises(ConfigurationError, match="'confidence' rule needs a number"):
         augment.RejectingClassifier(classifier(4), None, rule="confidence")
-    with pytest.raises(ConfigurationError, match="threshold: expected None or a number"):
+    with pytest.raises(ConfigurationError, match="threshold must be None or a number"):
         augment.RejectingClassifier(classifier(4), "0.5")
     with pytest.raises(ConfigurationError, match="K \\+ 1 >= 3"):
         augment.RejectingClassifier(classifier(2), 0.5)

@@ -5,12 +5,6 @@ from __future__ import annotations
 from kgan.errors import ConfigurationError
 
 
-def positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or int(value) != value or value < 1:
-        raise ConfigurationError(f"{name} must be a positive integer, received {value!r}")
-    return int(value)
-
-
 def image_shape(input_shape, multiple: int) -> tuple[int, int, int]:
     """``(H, W, C)`` with H and W divisible by ``multiple`` and C in {1, 3}."""
     shape = tuple(input_shape) if input_shape is not None else ()

@@ -14,9 +14,10 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape, positive_int
+from kgan.architectures._checks import image_shape
 from kgan.architectures.dcgan import RECIPE as DCGAN_RECIPE
 from kgan.architectures.dcgan import discriminator_features, generator_body, spectral
+from kgan.arguments import positive_int
 from kgan.errors import ConfigurationError
 from kgan.layers import TileLabels
 from kgan.models import ConditionalGANModel

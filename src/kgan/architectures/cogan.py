@@ -14,9 +14,10 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape, positive_int
+from kgan.architectures._checks import image_shape
 from kgan.architectures.dcgan import BN_MOMENTUM
 from kgan.architectures.dcgan import RECIPE as DCGAN_RECIPE
+from kgan.arguments import positive_int
 from kgan.layers import ChannelSlice
 from kgan.models.cogan import CoGANModel
 

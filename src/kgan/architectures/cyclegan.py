@@ -13,7 +13,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape, positive_int
+from kgan.architectures._checks import image_shape
+from kgan.arguments import positive_int
 from kgan.models.cyclegan import CycleGANModel
 
 __all__ = ["cyclegan", "resnet_generator", "patch_discriminator"]

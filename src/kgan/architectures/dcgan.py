@@ -15,7 +15,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape, positive_int
+from kgan.architectures._checks import image_shape
+from kgan.arguments import positive_int
 from kgan.errors import ConfigurationError
 from kgan.models import GANModel
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import positive_int
+from kgan.arguments import positive_int
 from kgan.errors import ConfigurationError
 from kgan.losses import BCE, R1Penalty
 from kgan.models import GANModel

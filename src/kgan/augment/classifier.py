@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from kgan.arguments import check_int
 from kgan.errors import ConfigurationError
 
 __all__ = ["small_classifier"]
@@ -16,8 +17,7 @@ def small_classifier(input_shape: tuple, num_outputs: int, width: int = 32, drop
     max-pool -> Dense 128 ReLU -> Dropout -> Dense ``num_outputs`` softmax -> ``(batch, num_outputs)``.
     About 0.2M parameters for 28x28x1 and width 32; MNIST-size images need ``H, W >= 10``.
     """
-    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int) or num_outputs < 2:
-        raise ConfigurationError(f"num_outputs: expected an integer >= 2, received {num_outputs!r}.")
+    check_int("num_outputs", num_outputs, 2)
     if len(input_shape) != 3 or min(input_shape[:2]) < 10:
         raise ConfigurationError(f"input_shape: expected (H, W, C) with H, W >= 10, received {tuple(input_shape)}.")
     layers = keras.layers

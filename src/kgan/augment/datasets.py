@@ -22,6 +22,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from kgan.arguments import check_int, check_number
 from kgan.augment.checks import check_classifier, check_labels, class_probabilities
 from kgan.augment.sources import as_source
 from kgan.errors import ConfigurationError, DataError
@@ -45,12 +46,9 @@ class _MixedDataset(keras.utils.PyDataset):
 
     def __init__(self, x, y, fakes, num_classes, batch_size, fake_ratio, seed, shuffle, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
-            raise ConfigurationError(f"num_classes: expected an integer >= 2, received {num_classes!r}.")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ConfigurationError(f"batch_size: expected a positive integer, received {batch_size!r}.")
-        if isinstance(fake_ratio, bool) or not isinstance(fake_ratio, (int, float)) or not 0 < fake_ratio <= 8:
-            raise ConfigurationError(f"fake_ratio: expected fakes per real example in (0, 8], e.g. 0.5; received {fake_ratio!r}.")
+        check_int("num_classes", num_classes, 2)
+        check_int("batch_size", batch_size)
+        check_number("fake_ratio", fake_ratio, 0, 8, low_open=True, meaning=" (fakes per real example, e.g. 0.5)")
         self.x = np.asarray(x, dtype=np.float32)
         if self.x.ndim < 2 or len(self.x) == 0:
             raise DataError(f"x: expected real examples (n, *sample_shape) with n >= 1; received shape {self.x.shape}.")
@@ -160,8 +158,7 @@ class RejectClassDataset(_MixedDataset):
         **kwargs,
     ):
         self.hard_negatives = _fraction("hard_negatives", hard_negatives)
-        if isinstance(mining_factor, bool) or not isinstance(mining_factor, int) or mining_factor < 1:
-            raise ConfigurationError(f"mining_factor: expected a positive integer, received {mining_factor!r}.")
+        check_int("mining_factor", mining_factor)
         if self.hard_negatives > 0 and classifier is None:
             raise ConfigurationError(
                 "hard_negatives > 0 mines the fakes the classifier gets most wrong, so it needs classifier=: "

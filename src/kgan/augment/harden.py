@@ -30,6 +30,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from kgan.arguments import check_number
 from kgan.augment.checks import (
     check_classifier,
     check_labels,
@@ -48,8 +49,7 @@ __all__ = ["HardeningResult", "harden", "stratified_split"]
 
 def stratified_split(y: np.ndarray, held_out: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Row indices ``(train, test)``: ``held_out`` of every class in ``test``, shuffled."""
-    if isinstance(held_out, bool) or not isinstance(held_out, float) or not 0 < held_out < 1:
-        raise ConfigurationError(f"held_out: expected a fraction in (0, 1) such as 0.2, received {held_out!r}.")
+    check_number("held_out", held_out, 0, 1, low_open=True, high_open=True, meaning=" such as 0.2")
     rng = np.random.default_rng(seed)
     train, test = [], []
     for k in np.unique(y):
@@ -262,13 +262,9 @@ def harden(
     Returns:
         [`HardeningResult`][kgan.augment.harden.HardeningResult].
     """
-    if false_reject_rate is not None and (
-        isinstance(false_reject_rate, bool) or not isinstance(false_reject_rate, (int, float)) or not 0 <= false_reject_rate < 1
-    ):
-        raise ConfigurationError(f"false_reject_rate: expected None or a fraction in [0, 1) such as 0.02, received {false_reject_rate!r}.")
+    check_number("false_reject_rate", false_reject_rate, 0, 1, high_open=True, none=True, meaning=" such as 0.02")
     for r in trade_off_rates:
-        if isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 <= r < 1:
-            raise ConfigurationError(f"trade_off_rates: expected fractions in [0, 1) such as (0.01, 0.05), received {tuple(trade_off_rates)!r}.")
+        check_number("trade_off_rates", r, 0, 1, high_open=True, meaning=f" in each entry, such as (0.01, 0.05); one of {tuple(trade_off_rates)!r}")
     x = np.asarray(x, dtype=np.float32)
     y_raw = np.asarray(y)
     if num_classes is None:

@@ -30,6 +30,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from kgan.arguments import check_number
 from kgan.augment.checks import class_probabilities, head_kind
 from kgan.errors import ConfigurationError
 
@@ -62,8 +63,8 @@ def _check_rule(rule: Any, threshold: Any, outputs: int | None) -> None:
     if threshold is None:
         if rule == "confidence":
             raise ConfigurationError("threshold: the 'confidence' rule needs a number (a highest class probability below it is rejected); received None.")
-    elif isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or np.isnan(threshold):
-        raise ConfigurationError(f"threshold: expected None or a number such as 0.58, received {threshold!r}.")
+    else:
+        check_number("threshold", threshold, none=True, meaning=" such as 0.58")
     if outputs is not None and outputs < (3 if rule == "reject_class" else 2):
         raise ConfigurationError(
             f"classifier: the {rule!r} rule needs {'K + 1 >= 3' if rule == 'reject_class' else 'K >= 2'} outputs; it has {outputs}."
@@ -116,8 +117,7 @@ class RejectingClassifier(keras.Model):
         on which the classifier is over-confident); with ``n`` of a few thousand the rate is met to
         within about ``1 / n``.
         """
-        if isinstance(false_reject_rate, bool) or not isinstance(false_reject_rate, (int, float)) or not 0 <= false_reject_rate < 1:
-            raise ConfigurationError(f"false_reject_rate: expected a fraction in [0, 1) such as 0.02, received {false_reject_rate!r}.")
+        check_number("false_reject_rate", false_reject_rate, 0, 1, high_open=True, meaning=" such as 0.02")
         if len(clean_images) == 0:
             raise ConfigurationError("clean_images: received none; give held-out real images to calibrate on.")
         scores = realness(class_probabilities(classifier, clean_images), rule)

@@ -14,6 +14,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from kgan.arguments import check_int
 from kgan.errors import ConfigurationError, DataError
 
 __all__ = ["FakePool", "FakeSource", "GeneratorSnapshots", "as_source", "run_generators"]
@@ -234,10 +235,8 @@ class GeneratorSnapshots(keras.callbacks.Callback):
 
     def __init__(self, every: int = 1, keep: int | None = None):
         super().__init__()
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ConfigurationError(f"every: expected a positive integer number of epochs, received {every!r}.")
-        if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
-            raise ConfigurationError(f"keep: expected None or a positive integer, received {keep!r}.")
+        check_int("every", every, meaning=" (epochs)")
+        check_int("keep", keep, none=True)
         self.every, self.keep = every, keep
         self.generators: list[keras.Model] = []
         self.epochs: list[int] = []

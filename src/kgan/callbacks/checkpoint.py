@@ -5,19 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import keras
-import numpy as np
 
+from kgan.arguments import check_int
 from kgan.callbacks.nan_guard import first_non_finite
-from kgan.errors import ConfigurationError
 
 __all__ = ["AtomicCheckpoint", "check_snapshot_every"]
 
 
 def check_snapshot_every(snapshot_every) -> int:
     """``snapshot_every`` as an int: 0 (no snapshots) or a positive number of epochs."""
-    if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, (int, np.integer)) or snapshot_every < 0:
-        raise ConfigurationError(f"snapshot_every: expected 0 (no snapshots) or a positive number of epochs, received {snapshot_every!r}.")
-    return int(snapshot_every)
+    return check_int("snapshot_every", snapshot_every, 0, meaning=" (epochs; 0: no snapshots)")
 
 
 class AtomicCheckpoint(keras.callbacks.Callback):

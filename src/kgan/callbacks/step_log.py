@@ -7,6 +7,7 @@ from pathlib import Path
 
 import keras
 
+from kgan.arguments import check_int
 from kgan.callbacks._steps import generator_steps, numeric_logs
 from kgan.files import write_csv_atomically
 
@@ -31,8 +32,7 @@ class StepLog(keras.callbacks.Callback):
 
     def __init__(self, path, every: int = 10):
         super().__init__()
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be a positive integer (steps), received {every!r}")
+        check_int("every", every, meaning=" (steps)", error=ValueError)
         self.path, self.every = Path(path), every
         self._step = 0
         self._columns: list[str] | None = None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kgan.arguments import check_int
 from kgan.errors import DataError
 
 __all__ = [
@@ -127,8 +128,10 @@ class ImageOptions:
 
     def check(self) -> None:
         if self.size is not None:
-            if len(self.size) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1 for v in self.size):
+            if len(self.size) != 2:
                 raise DataError(f"image_size must be a positive int N or (height, width), received {self.size!r}")
+            for v in self.size:
+                check_int("image_size", v, meaning=f" N or (height, width) of them (received {self.size!r})", error=DataError)
         if self.channels not in (None, 1, 3):
             raise DataError(f"channels must be 1 (grayscale) or 3 (RGB), received {self.channels!r}")
 

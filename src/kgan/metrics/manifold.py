@@ -18,6 +18,8 @@ import dataclasses
 
 import numpy as np
 
+from kgan.arguments import check_int
+
 __all__ = ["PrecisionRecall", "precision_recall"]
 
 
@@ -75,8 +77,7 @@ def precision_recall(real_features: np.ndarray, fake_features: np.ndarray, k: in
     """
     real = np.asarray(real_features, dtype=np.float64).reshape(len(real_features), -1)
     fake = np.asarray(fake_features, dtype=np.float64).reshape(len(fake_features), -1)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int, received {k!r}")
+    k = check_int("k", k, error=ValueError)
     if min(len(real), len(fake)) <= k:
         raise ValueError(f"precision and recall with k={k} need more than {k} samples in each set, received {len(real)} real and {len(fake)} generated")
     if real.shape[1] != fake.shape[1]:

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from kgan.arguments import check_int
 from kgan.errors import ConfigurationError, DataError
 from kgan.models.data_checks import first_batch
 from kgan.models.diffaugment import diff_augment
@@ -54,8 +55,7 @@ class ConditionalGANModel(GANModel):
         fixed_latents: int | None = None,
         **kwargs,
     ):
-        if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
-            raise ConfigurationError(f"num_classes must be an integer >= 2, received {num_classes!r}")
+        check_int("num_classes", num_classes, 2)
         if kwargs.get("replay_size"):
             raise ConfigurationError(
                 "replay_size is not available for conditional models: remembered fakes would be shown to D "
@@ -160,8 +160,7 @@ class ConditionalGANModel(GANModel):
         Returns:
             ``np.ndarray`` of shape ``(n, *sample_shape)``, float32.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ConfigurationError(f"n must be a positive integer, received {n!r}")
+        check_int("n", n)
         classes = self._labels_for(int(n), labels)
         z = keras.ops.convert_to_tensor(self.generation_latents(n, seed))
         y = self.one_hot(classes)

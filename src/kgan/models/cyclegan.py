@@ -9,6 +9,7 @@ import numpy as np
 from keras import ops
 
 from kgan import losses as losses_module
+from kgan.arguments import check_int, check_number
 from kgan.errors import ConfigurationError
 from kgan.losses.reconstruction import CycleConsistencyLoss, IdentityLoss
 from kgan.models.data_checks import check_samples, two_domains
@@ -69,10 +70,8 @@ class CycleGANModel(GANModel):
                 raise ConfigurationError(f"CycleGANModel does not take {arg}= (it has no latent space and its own image pool); drop it.")
             kwargs.pop(arg, None)
         for arg, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigurationError(f"{arg} must be a number >= 0, received {value!r}")
-        if isinstance(pool_size, bool) or not isinstance(pool_size, (int, np.integer)) or pool_size < 0:
-            raise ConfigurationError(f"pool_size must be an integer >= 0, received {pool_size!r}")
+            check_number(arg, value, 0)
+        check_int("pool_size", pool_size, 0)
         super().__init__(generator=generator_g, discriminator=discriminator_y, fixed_latents=int(fixed_inputs), **kwargs)
         self.generator_f, self.discriminator_x = generator_f, discriminator_x
         self.cycle_weight, self.identity_weight, self.pool_size = float(cycle_weight), float(identity_weight), int(pool_size)

@@ -9,6 +9,7 @@ import numpy as np
 from keras import ops
 
 from kgan import losses as losses_module
+from kgan.arguments import check_int, check_number
 from kgan.errors import ConfigurationError, KganError
 from kgan.models.backend import GANTrainer
 from kgan.models.data_checks import check_samples, first_batch
@@ -140,8 +141,7 @@ class GANModel(GANTrainer, keras.Model):
             self.generator_ema.trainable = False
             for target, source in zip(self.generator_ema.weights, generator.weights, strict=True):
                 target.assign(source)
-        if isinstance(fixed_latents, bool) or not isinstance(fixed_latents, (int, np.integer)) or fixed_latents < 1:
-            raise ConfigurationError(f"fixed_latents must be a positive integer, received {fixed_latents!r}")
+        check_int("fixed_latents", fixed_latents)
         self._n_fixed = int(fixed_latents)
         self.fixed_latents = self._make_fixed_inputs(int(fixed_latents), seed)
         self.completed_epochs = self.add_weight(
@@ -218,10 +218,8 @@ class GANModel(GANTrainer, keras.Model):
 
     @staticmethod
     def _resolve_replay(size: Any, fraction: Any) -> tuple[int, float]:
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
-            raise ConfigurationError(f"replay_size must be an integer >= 0 (0: no replay), received {size!r}")
-        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0.0 <= fraction <= 1.0:
-            raise ConfigurationError(f"replay_fraction must be a number in [0, 1], received {fraction!r}")
+        check_int("replay_size", size, 0, meaning=" (0: no replay)")
+        check_number("replay_fraction", fraction, 0, 1)
         return int(size), float(fraction)
 
     def _resolve_data_range(self, data_range: Any) -> tuple[float, float] | None:
@@ -286,11 +284,7 @@ class GANModel(GANTrainer, keras.Model):
         gan_loss = losses_module.get(self.recipe["loss"] if loss is None else loss)
         if d_steps is None:
             d_steps = gan_loss.default_d_steps
-        if isinstance(d_steps, bool) or not isinstance(d_steps, (int, np.integer)) or d_steps < 1:
-            raise ConfigurationError(
-                f"d_steps must be an integer >= 1 (discriminator updates per generator update), "
-                f"received {d_steps!r}"
-            )
+        check_int("d_steps", d_steps, meaning=" (discriminator updates per generator update)")
         settings = self._optimizer_settings(gan_loss)
         g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else keras.optimizers.Adam(**settings)
         d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else keras.optimizers.Adam(**settings)
@@ -427,8 +421,7 @@ class GANModel(GANTrainer, keras.Model):
         Returns:
             ``np.ndarray`` of shape ``(n, *sample_shape)``, float32.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ConfigurationError(f"n must be a positive integer, received {n!r}")
+        check_int("n", n)
         z = self.generation_latents(n, seed)
         return np.asarray(self.predict(z, batch_size=batch_size, verbose=0), dtype=np.float32)
 

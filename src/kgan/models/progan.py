@@ -6,6 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from kgan.arguments import check_int
 from kgan.errors import ConfigurationError
 from kgan.models.gan_model import GANModel
 
@@ -76,8 +77,7 @@ class ProGANModel(GANModel):
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, phase_images: int = 20_000, **kwargs):
-        if isinstance(phase_images, bool) or not isinstance(phase_images, (int, np.integer)) or phase_images < 1:
-            raise ConfigurationError(f"phase_images must be a positive integer, received {phase_images!r}")
+        check_int("phase_images", phase_images)
         outputs = generator.outputs
         object.__setattr__(self, "resolutions", [int(o.shape[1]) for o in outputs])
         super().__init__(generator, discriminator, **kwargs)
