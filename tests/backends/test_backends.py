@@ -126,3 +126,15 @@ def test_pytorch_refuses_data_parallelism_and_names_the_backends_that_have_it(ti
             tiny_gan.fit(tiny_images, batch_size=16, epochs=1, verbose=0)
     finally:
         keras.distribution.set_distribution(None)
+
+
+@pytest.mark.skipif(not installed("jax"), reason="jax is not installed")
+def test_jax_keeps_compiled_programs_in_kgans_cache(tmp_path):
+    code = "import jax, kgan; print(jax.config.jax_compilation_cache_dir)"
+    env = {**os.environ, "KERAS_BACKEND": "jax", "KGAN_HOME": str(tmp_path)}
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == str(tmp_path / "jax"), out.stderr[-2000:]
+    env["KGAN_JAX_CACHE"] = "0"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == "None", out.stderr[-2000:]

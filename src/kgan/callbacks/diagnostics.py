@@ -12,9 +12,9 @@ import keras
 import numpy as np
 
 from kgan.callbacks._steps import generator_steps, numeric_logs
-from kgan.files import write_atomically, write_csv_atomically
 from kgan.callbacks.samples import fixed_samples
 from kgan.callbacks.step_log import STEPS_FILE, read_step_log
+from kgan.files import write_atomically, write_csv_atomically
 
 __all__ = ["Diagnostics", "TrainingHealthWarning", "sample_diversity", "plot_training"]
 

