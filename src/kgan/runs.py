@@ -540,7 +540,7 @@ def _evaluation(gan, run: _Run, data: _Data):
 
     options = run.options
     shape = tuple(gan.sample_shape or ())
-    if not options.evaluate_every or gan.latent_dim is None:  # paired and translation models: no generate(n)
+    if not options.evaluate_every or not gan.capabilities.generates_samples:  # pairs and translation: no generate(n) array
         return None
     if options.features == "auto" and shape != (28, 28, 1):
         if len(shape) != 3:  # points: no image extractor applies

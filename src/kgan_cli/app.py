@@ -214,7 +214,7 @@ def sample_command(model_path, n, seed, output, each_dir, unsafe) -> None:
 
     gan = load_gan(model_path, safe_mode=not unsafe)
     samples = gan.generate(n, seed=seed)
-    if isinstance(samples, tuple):  # a CoGAN's corresponding pairs (a, b): each image shows a beside b
+    if gan.capabilities.domains == 2:  # a CoGAN's corresponding pairs (a, b): each image shows a beside b
         samples = np.concatenate(samples, axis=2)
     if each_dir is not None:
         if samples.ndim != 4:
@@ -271,10 +271,11 @@ def evaluate_command(model_path, dataset, image_size, channels, crop, skip_bad_f
         raise DataError(f"Dataset {dataset!r} has samples of shape {tuple(real.shape[1:])} but the model generates {tuple(gan.sample_shape)}; evaluate against data of the model's shape.")
     result = evaluate_generator(gan, real, n=n, seed=seed, feature_extractor=feature_extractor(features, real.shape[1:]))
     extra = {}
-    if hasattr(gan, "num_classes") and tuple(gan.sample_shape) == (28, 28, 1):
+    capabilities = gan.capabilities
+    if capabilities.num_classes and capabilities.sample_shape == (28, 28, 1):
         from kgan.metrics import conditional_accuracy
 
-        accuracy = conditional_accuracy(gan, n_per_class=max(n // gan.num_classes, 1), seed=seed)
+        accuracy = conditional_accuracy(gan, n_per_class=max(n // capabilities.num_classes, 1), seed=seed)
         extra = {"conditional_accuracy": accuracy.mean, "conditional_accuracy_per_class": list(accuracy.per_class)}
     if as_json:
         click.echo(json.dumps({"model": model_path, "dataset": dataset, **result.as_dict(), **extra}, indent=2))
@@ -346,9 +347,10 @@ def interpolate_command(model_path, kinds, walks, steps, dims, span, seed, out, 
         except ValueError:
             raise ConfigurationError(f"--dims expects comma-separated integers such as 0,5,9; received {dims!r}.") from None
     gan = load_gan(model_path, safe_mode=not unsafe)
-    if not getattr(gan, "latent_dim", None):
-        raise ConfigurationError(f"{model_path!r} has no latent space to walk (a CycleGAN translates images: use its translate()).")
-    conditional = bool(getattr(gan, "num_classes", None))
+    capabilities = gan.capabilities
+    if capabilities.latent_dim is None:
+        raise ConfigurationError(f"{model_path!r} has no latent space to walk (it {capabilities.describe()}: use its translate()).")
+    conditional = bool(capabilities.num_classes)
     if kinds and "class" in kinds and not conditional:
         raise ConfigurationError("--kind class sweeps the class of a conditional model (cgan); this model has no classes.")
     kinds = kinds or (("slerp", "dimension", "class") if conditional else ("slerp", "dimension"))
@@ -379,10 +381,9 @@ def export_command(model_path, export_format, out, overwrite, unsafe) -> None:
       kgan export runs/dcgan/model.keras --format savedmodel --out generator_savedmodel
       kgan export runs/dcgan/model.keras --format onnx --out generator.onnx
     """
+    from kgan.files import OutputLock
     from kgan.models import export_generator
     from kgan.models.loading import load_gan
-
-    from kgan.files import OutputLock
 
     gan = load_gan(model_path, safe_mode=not unsafe)
     lock = OutputLock(out, "--out").acquire()  # a second kgan export to the same --out is refused
@@ -443,8 +444,8 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
 
     from kgan import augment, datasets
     from kgan.errors import DataError
-    from kgan.models.loading import load_gan
     from kgan.files import OutputLock
+    from kgan.models.loading import load_gan
     from kgan.runs import prepare_run_directory
 
     # everything that can be refused is checked before anything trains or is written

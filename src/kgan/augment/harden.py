@@ -149,7 +149,7 @@ class HardeningResult:
 def _with_untrained_starts(gans: Any, seed: int) -> list:
     """``gans`` plus a freshly initialised copy of each distinct sampling generator among them (the
     snapshot at step 0): one per architecture, so snapshots of one run add a single untrained start."""
-    from kgan.models import GANModel, ProGANModel
+    from kgan.models.capabilities import capabilities_of
     from kgan.models.loading import load_gan
 
     items = list(gans) if isinstance(gans, (list, tuple)) else [gans]
@@ -157,9 +157,10 @@ def _with_untrained_starts(gans: Any, seed: int) -> list:
     starts, seen = [], set()
     keras.utils.set_random_seed(seed + 10_000)
     for model in models:
-        if isinstance(model, ProGANModel):  # its generator outputs every resolution: no bare copy
+        capabilities = capabilities_of(model)
+        if capabilities is not None and not capabilities.plain_generator:  # ProGAN: every resolution, no bare copy
             continue
-        generator = model.sampling_generator if isinstance(model, GANModel) else model
+        generator = model.sampling_generator if capabilities is not None else model
         if not isinstance(generator, keras.Model):
             continue
         key = json.dumps(generator.get_config(), sort_keys=True, default=str)

@@ -37,7 +37,7 @@ class _Generator:
     """
 
     def __init__(self, generator: Any, batch_size: int):
-        from kgan.models import CoGANModel, ConditionalGANModel, CycleGANModel, GANModel
+        from kgan.models.capabilities import capabilities_of
         from kgan.models.loading import load_gan
 
         if isinstance(generator, (str, os.PathLike)):
@@ -45,17 +45,17 @@ class _Generator:
         self.batch_size = batch_size
         self.gan = None
         self.model = None
-        if isinstance(generator, (CycleGANModel, CoGANModel)):
-            kind = type(generator).__name__
+        capabilities = capabilities_of(generator)
+        if capabilities is not None and not capabilities.generates_samples:
             raise ConfigurationError(
-                f"generators: a {kind} does not generate one image from a latent vector "
-                f"({'it translates images' if kind == 'CycleGANModel' else 'it generates pairs'}); "
+                f"generators: a {type(generator).__name__} does not generate one image from a latent vector "
+                f"(it {capabilities.describe()}); "
                 "pass a dcgan/cgan/progan GANModel, a saved .keras path of one, or a bare Keras generator."
             )
-        if isinstance(generator, GANModel):
+        if capabilities is not None:
             self.gan = generator
-            self.num_classes = generator.num_classes if isinstance(generator, ConditionalGANModel) else None
-            self.sample_shape = tuple(generator.sample_shape)
+            self.num_classes = capabilities.num_classes
+            self.sample_shape = capabilities.sample_shape
         elif isinstance(generator, keras.Model):
             self.model = generator
             inputs = generator.inputs
@@ -242,9 +242,10 @@ class GeneratorSnapshots(keras.callbacks.Callback):
         self.epochs: list[int] = []
 
     def on_train_begin(self, logs=None) -> None:
-        from kgan.models import GANModel, ProGANModel
+        from kgan.models.capabilities import capabilities_of
 
-        if not isinstance(self.model, GANModel) or isinstance(self.model, ProGANModel):
+        capabilities = capabilities_of(self.model)
+        if capabilities is None or not capabilities.generates_samples or not capabilities.plain_generator:
             raise ConfigurationError(
                 f"GeneratorSnapshots works on a GANModel whose generator takes z or [z, one_hot(y)] (dcgan, mlp, cgan); "
                 f"it was given a {type(self.model).__name__}. For progan, save the model at the epochs you want "

@@ -29,8 +29,8 @@ def conditional_accuracy(gan, n_per_class: int = 200, seed: int = 0, feature_ext
     """Generate ``n_per_class`` samples for every class of a conditional GAN and classify them.
 
     Args:
-        gan: A [`ConditionalGANModel`][kgan.models.ConditionalGANModel] (anything with ``num_classes`` and
-            ``generate(n, labels=..., seed=...)``).
+        gan: A [`ConditionalGANModel`][kgan.models.ConditionalGANModel] (any model whose
+            [`capabilities`][kgan.models.gan_model.GANModel.capabilities] declare ``num_classes``).
         n_per_class: Samples per class.
         seed: Seed of the latents.
         feature_extractor: A [`FeatureExtractor`][kgan.metrics.FeatureExtractor] with a logits layer whose classes
@@ -39,8 +39,12 @@ def conditional_accuracy(gan, n_per_class: int = 200, seed: int = 0, feature_ext
     Returns:
         [`ConditionalAccuracy`][kgan.metrics.conditional.ConditionalAccuracy].
     """
-    if not hasattr(gan, "num_classes"):
-        raise ConfigurationError(f"conditional_accuracy needs a conditional GAN (with num_classes); received {type(gan).__name__}.")
+    from kgan.models.capabilities import capabilities_of
+
+    capabilities = capabilities_of(gan)
+    if capabilities is None or not capabilities.num_classes:
+        what = "a model that " + capabilities.describe() if capabilities else type(gan).__name__
+        raise ConfigurationError(f"conditional_accuracy needs a class-conditioned GAN (such as cgan); received {what}.")
     if feature_extractor is None:
         from kgan.metrics.evaluation import default_feature_extractor
 

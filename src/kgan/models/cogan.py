@@ -3,6 +3,7 @@ unpaired samples, by sharing the generators' first layers and the discriminators
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import keras
@@ -10,6 +11,7 @@ import numpy as np
 from keras import ops
 
 from kgan.errors import ConfigurationError
+from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import check_samples, two_domains
 from kgan.models.gan_model import GANModel
 
@@ -51,6 +53,10 @@ class CoGANModel(GANModel):
             raise ConfigurationError(f"A CoGAN discriminator outputs (batch, 2) logits, one per domain; it outputs {d_out}.")
         self.domain_shape = (*self.sample_shape[:-1], self.sample_shape[-1] // 2)
         self.grid_columns = 8
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return dataclasses.replace(super().capabilities, domains=2, sample_shape=tuple(self.domain_shape))
 
     def _split(self, stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         c = self.domain_shape[-1]

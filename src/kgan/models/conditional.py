@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import keras
@@ -10,6 +11,7 @@ from keras import ops
 
 from kgan.arguments import check_int
 from kgan.errors import ConfigurationError, DataError
+from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import first_batch
 from kgan.models.diffaugment import diff_augment
 from kgan.models.gan_model import GANModel
@@ -97,6 +99,10 @@ class ConditionalGANModel(GANModel):
                 f"The generator produces samples of shape {tuple(g_out[1:])} but the discriminator takes {d_in}."
             )
         return tuple(g_out[1:])
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return dataclasses.replace(super().capabilities, num_classes=int(self.num_classes))
 
     # === Labels ===
 

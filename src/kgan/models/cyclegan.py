@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import keras
@@ -12,6 +13,7 @@ from kgan import losses as losses_module
 from kgan.arguments import check_int, check_number
 from kgan.errors import ConfigurationError
 from kgan.losses.reconstruction import CycleConsistencyLoss, IdentityLoss
+from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import check_samples, two_domains
 from kgan.models.gan_model import GANModel
 from kgan.models.replay import replay_mix
@@ -98,6 +100,10 @@ class CycleGANModel(GANModel):
 
     def _resolve_latent_dim(self, latent_dim):
         return None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return dataclasses.replace(super().capabilities, latent_dim=None, domains=2, translates=True, plain_generator=False)
 
     def _check_network_shapes(self):
         shape = super()._check_network_shapes()

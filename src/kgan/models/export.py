@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kgan.errors import ConfigurationError
+from kgan.models.capabilities import capabilities_of
 
 __all__ = ["FORMATS", "export_generator", "export_metadata"]
 
@@ -29,7 +30,7 @@ def export_metadata(gan: Any, export_format: str) -> dict:
 
     from kgan.version import __version__
 
-    num_classes = getattr(gan, "num_classes", None)
+    num_classes = gan.capabilities.num_classes
     low, high = gan.data_range if getattr(gan, "data_range", None) else (-1.0, 1.0)
     inputs = [{"name": "z", "shape": [None, int(gan.latent_dim)], "dtype": "float32", "distribution": "standard normal N(0, I)"}]
     if num_classes:
@@ -49,7 +50,7 @@ def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "ke
     """Write the model's sampling generator in ``export_format`` and its metadata beside it.
 
     Args:
-        gan: A latent-space model ([`GANModel`][kgan.GANModel] or a subclass with ``latent_dim``).
+        gan: A model whose [`capabilities`][kgan.models.gan_model.GANModel.capabilities] declare a latent space.
         path: ``.keras`` file (``keras``), folder (``savedmodel``) or ``.onnx`` file (``onnx``).
         export_format: One of [`FORMATS`][kgan.models.export.FORMATS]. ``savedmodel`` and ``onnx``
             go through ``keras.Model.export`` (``onnx`` needs the ``onnx`` package, and on TensorFlow
@@ -65,8 +66,10 @@ def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "ke
     """
     if export_format not in FORMATS:
         raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}; received {export_format!r}.")
-    if not getattr(gan, "latent_dim", None):
-        raise ConfigurationError("export ships a generator of latents; this model has no latent space (a CycleGAN: save it whole with model.save).")
+    capabilities = capabilities_of(gan)
+    if capabilities is None or capabilities.latent_dim is None:
+        what = f"it {capabilities.describe()}" if capabilities else f"a {type(gan).__name__} is not a kgan model"
+        raise ConfigurationError(f"export ships a generator of latents; this model has no latent space ({what}: save it whole with model.save).")
     target = Path(path)
     suffix = {"keras": ".keras", "onnx": ".onnx"}.get(export_format)
     if suffix and target.suffix != suffix:
@@ -97,7 +100,7 @@ def _call_once(gan: Any, generator: Any) -> None:
     import keras
 
     z = keras.ops.convert_to_tensor(gan.generation_latents(1, seed=0))
-    generator([z, gan.one_hot(keras.ops.zeros((1,), "int32"))] if getattr(gan, "num_classes", None) else z, training=False)
+    generator([z, gan.one_hot(keras.ops.zeros((1,), "int32"))] if gan.capabilities.num_classes else z, training=False)
 
 
 def _backend() -> str:

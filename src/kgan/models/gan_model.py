@@ -12,6 +12,7 @@ from kgan import losses as losses_module
 from kgan.arguments import check_int, check_number
 from kgan.errors import ConfigurationError, KganError
 from kgan.models.backend import GANTrainer
+from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import check_samples, first_batch
 from kgan.models.diffaugment import diff_augment, parse_policy
 from kgan.models.replay import replay_mix
@@ -367,6 +368,15 @@ class GANModel(GANTrainer, keras.Model):
             shared_generator_pass=config.get("shared_generator_pass", False),
             augment=config.get("augment"),
         )
+
+    # === What the model can do ===
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this model can do (latent space, classes, domains, sample shape), declared by its class
+        and read by [`kgan.train`][kgan.runs.train], `kgan.augment`, the CLI and `kgan.testing`. A subclass
+        that changes what the model can do overrides this (``dataclasses.replace(super().capabilities, ...)``)."""
+        return Capabilities(latent_dim=self.latent_dim, sample_shape=None if self.sample_shape is None else tuple(self.sample_shape))
 
     # === Sampling ===
 

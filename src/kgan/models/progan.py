@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import keras
 import numpy as np
 from keras import ops
 
 from kgan.arguments import check_int
 from kgan.errors import ConfigurationError
+from kgan.models.capabilities import Capabilities
 from kgan.models.gan_model import GANModel
 
 __all__ = ["ProGANModel", "growth_resolutions", "growth_schedule"]
@@ -153,6 +156,10 @@ class ProGANModel(GANModel):
         for r, weight in zip(self.resolutions, self._blend_weights(), strict=True):
             out = out + weight * self._up(self._down(x, full // r), full // r)
         return out
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return dataclasses.replace(super().capabilities, plain_generator=False)  # one output per resolution
 
     # === Hooks ===
 

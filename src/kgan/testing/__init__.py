@@ -36,12 +36,13 @@ def _builder(architecture: Any):
 
 
 def _outputs(gan) -> tuple:
-    """What a model produces for a fixed seed: ``generate(3, seed=7)`` (a tuple for paired models),
-    or, for translation models without a latent space, their fixed-input grid."""
-    if gan.latent_dim is None:
+    """What a model produces for a fixed seed: ``generate(3, seed=7)`` (both images of pairs of two
+    domains), or, for models without a latent space (translation), their fixed-input grid."""
+    capabilities = gan.capabilities
+    if capabilities.latent_dim is None:
         return (gan.sample_fixed(),)
     out = gan.generate(3, seed=7)
-    return tuple(out) if isinstance(out, tuple) else (out,)
+    return tuple(out) if capabilities.domains == 2 else (out,)
 
 
 def check_architecture(architecture: Any, data: np.ndarray | None = None, directory: str | None = None, **options):
@@ -50,7 +51,8 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
     1. ``build(**options)`` returns an uncompiled [`kgan.GANModel`][kgan.GANModel] whose ``latent_dim`` and
        sample shape agree with its networks;
     2. ``compile()`` with the model's recipe and one ``fit`` step give finite ``d_loss``/``g_loss``;
-    3. ``type(model).from_config(model.get_config())`` rebuilds it;
+    3. ``type(model).from_config(model.get_config())`` rebuilds it, with the same
+       [`capabilities`][kgan.models.gan_model.GANModel.capabilities] (which declare the data's sample shape);
     4. ``.keras`` save and load give the same class and identical outputs;
     5. ``generate(n, seed)`` returns ``(n, *data_shape)`` float32 (a tuple of such arrays for paired
        models such as cogan; the fixed-input grid for translation models such as cyclegan), and the
@@ -66,7 +68,7 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
     Returns:
         The trained and reloaded model.
     """
-    from kgan.models import GANModel
+    from kgan.models import Capabilities, GANModel
 
     build = _builder(architecture)
     options = options or dict(getattr(build, "test_options", DEFAULT_TEST_OPTIONS))
@@ -84,11 +86,15 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
         assert key in logs and np.isfinite(logs[key][0]), f"one fit step of {architecture!r} gave {key}={logs.get(key)}"
     rebuilt = type(gan).from_config(gan.get_config())
     assert isinstance(rebuilt, type(gan)) and rebuilt.latent_dim == gan.latent_dim, "config round trip changed the model"
+    capabilities = gan.capabilities
+    assert isinstance(capabilities, Capabilities), f"capabilities must be a kgan.models.Capabilities, got {type(capabilities).__name__}"
+    assert rebuilt.capabilities == capabilities, f"config round trip changed the capabilities: {capabilities} -> {rebuilt.capabilities}"
+    assert capabilities.sample_shape in (None, shape), f"capabilities declare sample_shape {capabilities.sample_shape}, the data has {shape}"
     assert [w.shape for w in rebuilt.weights] == [w.shape for w in gan.weights], "config round trip changed the weights' shapes"
     samples = _outputs(gan)
     for part in samples:
         assert part.dtype == np.float32 and tuple(part.shape[1:]) == shape, f"outputs {part.shape} {part.dtype}, expected (n, *{shape}) float32"
-        assert gan.latent_dim is None or len(part) == 3, f"generate(3) returned {len(part)} samples"
+        assert gan.capabilities.latent_dim is None or len(part) == 3, f"generate(3) returned {len(part)} samples"
     for a, b in zip(samples, _outputs(gan)):
         np.testing.assert_array_equal(a, b, err_msg="same seed, different samples")
     with tempfile.TemporaryDirectory() as tmp:

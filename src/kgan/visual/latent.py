@@ -109,12 +109,15 @@ def latent_walk(gan: Any, kind: str = "slerp", walks: int = 8, steps: int = 16, 
         ValueError: Unknown ``kind``, a model without a latent space, or ``"class"`` for a model
             without classes.
     """
-    latent_dim = getattr(gan, "latent_dim", None)
+    from kgan.models.capabilities import capabilities_of
+
+    capabilities = capabilities_of(gan)
+    latent_dim = capabilities.latent_dim if capabilities else None
     if not latent_dim:
         raise ValueError("latent walks need a model with a latent space (latent_dim); a CycleGAN translates images instead.")
     if kind not in WALKS:
         raise ValueError(f"kind must be one of {', '.join(WALKS)}; received {kind!r}.")
-    num_classes = getattr(gan, "num_classes", None)
+    num_classes = capabilities.num_classes
     if kind == "class":
         if not num_classes:
             raise ValueError("kind='class' sweeps the class of a conditional model (cgan); this model has no classes.")
