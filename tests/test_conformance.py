@@ -4,7 +4,7 @@ by being registered."""
 import pytest
 
 import kgan
-from kgan.testing import check_architecture, check_loss
+from kgan.testing import check_architecture, check_loss, check_training_step
 
 BUILTIN = "kgan"
 
@@ -31,3 +31,41 @@ def test_the_kit_catches_a_broken_architecture():
 
     with pytest.raises(AssertionError, match="uncompiled"):
         check_architecture(returns_compiled, input_shape=(2,), latent_dim=2)
+
+
+class BareDraws(kgan.GANModel):
+    """Draws its latents with a bare keras.random call: every replica would draw the same."""
+
+    def sample_latents(self, n, seed=None):
+        import keras
+
+        return keras.random.normal((n, self.latent_dim), seed=self.noise_seed)
+
+
+class SkipsAugmentation(kgan.GANModel):
+    """Calls the discriminator network itself: compile(augment=...) never reaches it."""
+
+    def discriminate(self, samples, labels=None, training=True, augment=True):
+        return self.discriminator(samples, training=training)
+
+
+def _tiny(cls):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    base = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
+    return cls(generator=base.generator, discriminator=base.discriminator, seed=0)
+
+
+def test_the_kit_passes_a_subclass_that_uses_the_helpers():
+    check_training_step(_tiny(kgan.GANModel))
+
+
+def test_the_kit_catches_draws_that_would_repeat_on_every_replica():
+    with pytest.raises(AssertionError, match=r"keras.random.normal at .*test_conformance.py"):
+        check_training_step(_tiny(BareDraws))
+
+
+def test_the_kit_catches_a_discriminator_that_skips_augmentation():
+    with pytest.raises(AssertionError, match=r"discriminator calls in one training step but only 0 inputs"):
+        check_training_step(_tiny(SkipsAugmentation))

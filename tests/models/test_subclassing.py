@@ -12,8 +12,8 @@ class RelativisticGAN(kgan.GANModel):
     """Relativistic average discriminator loss, written by overriding compute_discriminator_loss only."""
 
     def compute_discriminator_loss(self, real, fake, labels=None, training=True):
-        r = self.discriminator(real, training=training)
-        f = self.discriminator(fake, training=training)
+        r = self.discriminate(real, labels, training=training)
+        f = self.discriminate(fake, labels, training=training)
         loss = ops.mean(ops.softplus(-(r - ops.mean(f)))) + ops.mean(ops.softplus(f - ops.mean(r)))
         return loss, {"d_loss": loss, "d_real": ops.mean(r), "d_fake": ops.mean(f)}
 

@@ -13,7 +13,6 @@ from kgan.arguments import check_int
 from kgan.errors import ConfigurationError, DataError
 from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import first_batch
-from kgan.models.diffaugment import diff_augment
 from kgan.models.gan_model import GANModel
 
 __all__ = ["ConditionalGANModel"]
@@ -121,15 +120,13 @@ class ConditionalGANModel(GANModel):
         """``G(z, y)`` for fresh ``z``; ``labels=None`` draws labels uniformly."""
         z = self.sample_latents(batch_size)
         if labels is None:
-            labels = self.replica_draw(lambda m: keras.random.randint((m,), 0, self.num_classes, seed=self.noise_seed), batch_size)
+            labels = self.random_integers((batch_size,), 0, self.num_classes)
         return self.generator([z, self.one_hot(labels)], training=training)
 
     def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
         if labels is None:
             raise ConfigurationError("A conditional discriminator needs the labels of the samples it judges.")
-        if augment and training and self.augment:
-            samples = self.on_global_batch(lambda s: diff_augment(s, self.augment, self.noise_seed), samples)
-        return self.discriminator([samples, self.one_hot(labels)], training=training)
+        return self.discriminator([self.augmented(samples, training, augment), self.one_hot(labels)], training=training)
 
     def call(self, inputs, training: bool = False):
         """``[z, y_onehot]`` to samples with [`sampling_generator`][kgan.models.gan_model.GANModel.sampling_generator]."""

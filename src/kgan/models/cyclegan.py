@@ -98,6 +98,10 @@ class CycleGANModel(GANModel):
     def discriminator_y(self) -> keras.Model:
         return self.discriminator
 
+    def discriminate_x(self, samples, training: bool = True, augment: bool = True):
+        """``D_X``'s raw outputs, after the compiled augmentation in training (``discriminate`` is ``D_Y``'s)."""
+        return self.discriminator_x(self.augmented(samples, training, augment), training=training)
+
     def _resolve_latent_dim(self, latent_dim):
         return None
 
@@ -203,7 +207,7 @@ class CycleGANModel(GANModel):
             fake_y = self.generator(x, training=True)
             fake_x = self.generator_f(y, training=True)
             adv_g = self.gan_loss.generator_loss(self.discriminate(fake_y, training=True), None)
-            adv_f = self.gan_loss.generator_loss(self.discriminator_x(fake_x, training=True), None)
+            adv_f = self.gan_loss.generator_loss(self.discriminate_x(fake_x), None)
             cycle = self.cycle_loss(x, self.generator_f(fake_y, training=True)) + self.cycle_loss(y, self.generator(fake_x, training=True))
             total = adv_g + adv_f + cycle
             logs = {"g_loss": adv_g, "f_loss": adv_f, "cycle_loss": cycle, "_fake_x": fake_x, "_fake_y": fake_y}
@@ -234,7 +238,7 @@ class CycleGANModel(GANModel):
             real_y_logits = self.discriminate(y, training=True)
             fake_y_logits = self.discriminate(fake_y, training=True)
             d_y = self.gan_loss.discriminator_loss(real_y_logits, fake_y_logits)
-            d_x = self.gan_loss.discriminator_loss(self.discriminator_x(x, training=True), self.discriminator_x(fake_x, training=True))
+            d_x = self.gan_loss.discriminator_loss(self.discriminate_x(x), self.discriminate_x(fake_x))
             logs = {"d_loss": d_y, "dx_loss": d_x, "d_real": ops.mean(real_y_logits), "d_fake": ops.mean(fake_y_logits)}
             return (d_y, d_x), logs
 
@@ -250,11 +254,11 @@ class CycleGANModel(GANModel):
         x, y = self.unpack_batch(data)
         fake_y, fake_x = self.generator(x, training=False), self.generator_f(y, training=False)
         logs = {
-            "g_loss": self.gan_loss.generator_loss(self.discriminator(fake_y, training=False), None),
-            "f_loss": self.gan_loss.generator_loss(self.discriminator_x(fake_x, training=False), None),
+            "g_loss": self.gan_loss.generator_loss(self.discriminate(fake_y, training=False), None),
+            "f_loss": self.gan_loss.generator_loss(self.discriminate_x(fake_x, training=False), None),
             "cycle_loss": self.cycle_loss(x, self.generator_f(fake_y, training=False)) + self.cycle_loss(y, self.generator(fake_x, training=False)),
-            "d_loss": self.gan_loss.discriminator_loss(self.discriminator(y, training=False), self.discriminator(fake_y, training=False)),
-            "dx_loss": self.gan_loss.discriminator_loss(self.discriminator_x(x, training=False), self.discriminator_x(fake_x, training=False)),
+            "d_loss": self.gan_loss.discriminator_loss(self.discriminate(y, training=False), self.discriminate(fake_y, training=False)),
+            "dx_loss": self.gan_loss.discriminator_loss(self.discriminate_x(x, training=False), self.discriminate_x(fake_x, training=False)),
         }
         return self._update_trackers(logs)
 

@@ -389,12 +389,30 @@ class GANModel(GANTrainer, keras.Model):
 
         return generator_steps(self)
 
+    def random_normal(self, shape):
+        """Standard normal draws of ``shape`` for this step's batch, from the model's noise state.
+
+        Use this (and [`random_integers()`][kgan.models.gan_model.GANModel.random_integers]) for every
+        random draw inside a training step instead of ``keras.random.*(seed=self.noise_seed)``: the
+        first dimension is the batch, and under data parallelism each replica gets its own rows of one
+        draw for the global batch (a bare ``keras.random`` call would give every replica the same
+        numbers). The state is saved with the model, so a resumed run draws what the uninterrupted one
+        would have. ``kgan.testing.check_training_step`` finds draws that bypass it."""
+        shape = tuple(shape)
+        return self.replica_draw(lambda m: keras.random.normal((m, *shape[1:]), seed=self.noise_seed), shape[0])
+
+    def random_integers(self, shape, minval: int, maxval: int):
+        """Integers uniform in ``[minval, maxval)`` of ``shape`` (first dimension: the batch), drawn
+        like [`random_normal()`][kgan.models.gan_model.GANModel.random_normal]."""
+        shape = tuple(shape)
+        return self.replica_draw(lambda m: keras.random.randint((m, *shape[1:]), minval, maxval, seed=self.noise_seed), shape[0])
+
     def sample_latents(self, n, seed: Any = None):
         """``z ~ N(0, I)`` of shape ``(n, latent_dim)``. ``seed=None`` uses the training noise state
-        (under data parallelism, each replica's share of one draw for the global batch)."""
+        ([`random_normal()`][kgan.models.gan_model.GANModel.random_normal])."""
         if seed is not None:
             return keras.random.normal((n, self.latent_dim), seed=seed)
-        return self.replica_draw(lambda m: keras.random.normal((m, self.latent_dim), seed=self.noise_seed), n)
+        return self.random_normal((n, self.latent_dim))
 
     def generate_fakes(self, batch_size, labels=None, training: bool = False):
         """``G(z)`` for a fresh ``z``; the hook conditional models override to use ``labels``."""
@@ -446,14 +464,22 @@ class GANModel(GANTrainer, keras.Model):
 
     # === Loss computations (backend-independent) ===
 
+    def augmented(self, samples, training: bool = True, augment: bool = True):
+        """``samples`` after the differentiable augmentation given to ``compile(augment=...)``, in
+        training with ``augment`` (unchanged otherwise). Every input of a discriminator goes through
+        it, ``augment=False`` saying that this input deliberately is not augmented (a gradient
+        penalty's): a subclass that calls a discriminator network itself passes the input through it
+        first (``kgan.testing.check_training_step`` finds discriminator calls that skip it)."""
+        if augment and training and self.augment:
+            return self.on_global_batch(lambda s: diff_augment(s, self.augment, self.noise_seed), samples)
+        return samples
+
     def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
         """D's raw outputs ``(batch, 1)``, after the compiled differentiable augmentation in training.
 
         The hook conditional models override to show D the labels too.
         """
-        if augment and training and self.augment:
-            samples = self.on_global_batch(lambda s: diff_augment(s, self.augment, self.noise_seed), samples)
-        return self.discriminator(samples, training=training)
+        return self.discriminator(self.augmented(samples, training, augment), training=training)
 
     def compute_discriminator_loss(self, real, fake, labels=None, training: bool = True):
         """D's loss on a real and a fake batch.

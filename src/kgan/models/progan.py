@@ -167,6 +167,7 @@ class ProGANModel(GANModel):
         return self.compose(self.generator(self.sample_latents(batch_size), training=training))
 
     def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
+        samples = self.augmented(samples, training, augment)
         return self.discriminator([samples, self.gates(ops.shape(samples)[0])], training=training)
 
     def unpack_batch(self, data):

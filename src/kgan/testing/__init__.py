@@ -4,6 +4,7 @@ authors run them over their own entries.
 >>> from kgan.testing import check_architecture, check_loss
 >>> check_architecture("my-gan")            # build, one fit step, config and .keras round trips, generate
 >>> check_loss("my-loss")                   # finite scalars, config round trip, one training step
+>>> check_training_step(MyGAN(g, d))        # every random draw and discriminator input goes through the helpers
 
 Each check raises ``AssertionError`` with a message saying which contract failed, so it drops into
 any test runner. Small, fast settings come from the builder's ``test_options`` attribute when it has
@@ -12,14 +13,16 @@ one (a dict of keyword options), else from ``input_shape=(8, 8, 1)``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import traceback
 from typing import Any
 
 import keras
 import numpy as np
 
-__all__ = ["check_architecture", "check_loss", "random_data", "DEFAULT_TEST_OPTIONS"]
+__all__ = ["check_architecture", "check_loss", "check_training_step", "random_data", "DEFAULT_TEST_OPTIONS"]
 
 DEFAULT_TEST_OPTIONS = {"input_shape": (8, 8, 1)}
 
@@ -104,7 +107,125 @@ def check_architecture(architecture: Any, data: np.ndarray | None = None, direct
     assert type(again) is type(gan), f"loading gave {type(again).__name__}, expected {type(gan).__name__}; register the class with keras.saving.register_keras_serializable"
     for a, b in zip(samples, _outputs(again)):
         np.testing.assert_array_equal(a, b, err_msg=".keras round trip changed the outputs")
+    check_training_step(build(**options), None if data is None else np.asarray(data))
     return again
+
+
+_RANDOM_FUNCTIONS = ("normal", "uniform", "randint", "truncated_normal", "shuffle", "categorical", "binomial", "beta", "gamma", "dropout")
+
+
+def _caller() -> str:
+    """``file:line`` of the innermost frame outside kgan.testing and Keras: where a draw was written."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if "/keras/" not in frame.filename and not frame.filename.endswith(os.path.join("kgan", "testing", "__init__.py")):
+            return f"{frame.filename}:{frame.lineno} ({frame.line})"
+    return "?"
+
+
+@contextlib.contextmanager
+def _watched_step(gan):
+    """Record, while a training step is traced, random draws from the model's noise state made outside
+    its replica-aware helpers, and discriminator calls whose input skipped ``augmented()``."""
+    found = {"bare draws": [], "discriminator calls": 0, "augmented inputs": 0, "sites": []}
+    depth = [0]
+    patched_model, patched_random = {}, {}
+
+    def inside_helpers(method):
+        def wrapped(*args, **kwargs):
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return wrapped
+
+    def watched_draw(name, draw):
+        def wrapped(*args, **kwargs):
+            seeds = [*args, kwargs.get("seed")]
+            if depth[0] == 0 and any(seed is gan.noise_seed for seed in seeds):
+                found["bare draws"].append(f"keras.random.{name} at {_caller()}")
+            return draw(*args, **kwargs)
+
+        return wrapped
+
+    def counted_augment(method):
+        def wrapped(*args, **kwargs):
+            found["augmented inputs"] += 1
+            return method(*args, **kwargs)
+
+        return wrapped
+
+    def counted_call(network):
+        call = network.call
+
+        def wrapped(*args, **kwargs):
+            found["discriminator calls"] += 1
+            found["sites"].append(f"{network.name} called from {_caller()}")
+            return call(*args, **kwargs)
+
+        return wrapped
+
+    for name in ("replica_draw", "on_global_batch"):
+        patched_model[name] = inside_helpers(getattr(gan, name))
+    patched_model["augmented"] = counted_augment(gan.augmented)
+    names = [*vars(gan), *(getattr(gan, "_modules", None) or {})]  # PyTorch keeps sub-modules in _modules
+    networks = {id(v): v for v in (getattr(gan, k) for k in names if k.startswith("discriminator")) if isinstance(v, keras.Model)}
+    try:
+        for name, value in patched_model.items():
+            object.__setattr__(gan, name, value)
+        for network in networks.values():
+            object.__setattr__(network, "call", counted_call(network))
+        for name in _RANDOM_FUNCTIONS:
+            if hasattr(keras.random, name):
+                patched_random[name] = getattr(keras.random, name)
+                setattr(keras.random, name, watched_draw(name, patched_random[name]))
+        yield found
+    finally:
+        for name, draw in patched_random.items():
+            setattr(keras.random, name, draw)
+        for name in patched_model:
+            gan.__dict__.pop(name, None)
+        for network in networks.values():
+            network.__dict__.pop("call", None)
+
+
+def check_training_step(gan: Any, data: Any = None) -> None:
+    """Check that one training step of ``gan`` (a kgan model, uncompiled or compiled, not yet trained)
+    is correct under data parallelism and honours ``compile(augment=...)``.
+
+    1. Every random draw from the model's noise state (``seed=gan.noise_seed``) goes through
+       [`random_normal()`][kgan.models.gan_model.GANModel.random_normal] /
+       [`random_integers()`][kgan.models.gan_model.GANModel.random_integers] (or ``replica_draw`` /
+       ``on_global_batch``): a bare ``keras.random.normal(..., seed=self.noise_seed)`` in a step would
+       give every replica the same numbers.
+    2. For image models, compiled with ``augment="translation"``: every call of a discriminator network
+       takes an input that went through
+       [`augmented()`][kgan.models.gan_model.GANModel.augmented] (``discriminate()`` does it), so the
+       augmentation a user asks for reaches every discriminator, in every update.
+
+    The step is traced once under watch (``fit`` for one step on ``data``, default the model's
+    [`example_data()`][kgan.models.gan_model.GANModel.example_data]); nothing needs several devices.
+    Failures name the file and line of the offending draw or call.
+    """
+    images = gan.sample_shape is not None and len(gan.sample_shape) == 3
+    if images:
+        gan.compile(augment="translation")
+    elif not gan.compiled:
+        gan.compile()
+    x, y = gan.example_data(8) if data is None else (data, None)
+    with _watched_step(gan) as found:
+        gan.fit(x, y, batch_size=4, epochs=1, steps_per_epoch=1, verbose=0)
+    assert not found["bare draws"], (
+        "random draws from the model's noise state outside its replica-aware helpers (every replica would draw the same "
+        "numbers under data parallelism; use self.random_normal / self.random_integers): " + "; ".join(found["bare draws"])
+    )
+    if images:
+        assert found["discriminator calls"] <= found["augmented inputs"], (
+            f"{found['discriminator calls']} discriminator calls in one training step but only {found['augmented inputs']} "
+            "inputs went through augmented(): call self.discriminate(...) (or pass the input through self.augmented(...)) "
+            "so compile(augment=...) reaches every discriminator. Calls: " + "; ".join(found["sites"])
+        )
 
 
 def check_loss(loss: Any) -> None:

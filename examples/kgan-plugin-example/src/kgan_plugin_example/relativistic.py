@@ -17,8 +17,8 @@ class RelativisticGAN(kgan.GANModel):
     """
 
     def compute_discriminator_loss(self, real, fake, labels=None, training=True):
-        r = self.discriminator(real, training=training)
-        f = self.discriminator(fake, training=training)
+        r = self.discriminate(real, labels, training=training)
+        f = self.discriminate(fake, labels, training=training)
         loss = ops.mean(ops.softplus(-(r - ops.mean(f)))) + ops.mean(ops.softplus(f - ops.mean(r)))
         threshold = 0.0
         return loss, {
@@ -31,8 +31,8 @@ class RelativisticGAN(kgan.GANModel):
 
     def compute_generator_loss(self, real, labels=None, training=True):
         fake = self.generate_fakes(ops.shape(real)[0], labels, training=training)
-        r = self.discriminator(real, training=training)
-        f = self.discriminator(fake, training=training)
+        r = self.discriminate(real, labels, training=training)
+        f = self.discriminate(fake, labels, training=training)
         loss = ops.mean(ops.softplus(-(f - ops.mean(r)))) + ops.mean(ops.softplus(r - ops.mean(f)))
         return loss, {"g_loss": loss}
 
