@@ -18,6 +18,27 @@ from kgan.models.gan_model import GANModel
 __all__ = ["ConditionalGANModel"]
 
 
+def _checked_sample_shape(generator: keras.Model, discriminator: keras.Model, num_classes: int) -> tuple:
+    """The sample shape of a conditional pair of networks, after checking their label inputs."""
+    g_out = generator.output_shape
+    if not isinstance(g_out, tuple) or isinstance(g_out[0], (tuple, list)):
+        raise ConfigurationError(f"The generator must have one output (the samples), its output shape is {g_out}.")
+    for name, net in (("generator", generator), ("discriminator", discriminator)):
+        inputs = getattr(net, "inputs", None)
+        if inputs is None or len(inputs) != 2 or inputs[1].shape[-1] != num_classes:
+            shapes = None if inputs is None else [tuple(i.shape) for i in inputs]
+            raise ConfigurationError(
+                f"A conditional {name} takes two inputs, the second a one-hot label of size "
+                f"num_classes={num_classes}; it takes {shapes}."
+            )
+    d_in = tuple(discriminator.inputs[0].shape[1:])
+    if tuple(g_out[1:]) != d_in:
+        raise ConfigurationError(
+            f"The generator produces samples of shape {tuple(g_out[1:])} but the discriminator takes {d_in}."
+        )
+    return tuple(g_out[1:])
+
+
 @keras.saving.register_keras_serializable(package="kgan")
 class ConditionalGANModel(GANModel):
     """A GAN whose generator and discriminator both see the class label.
@@ -76,28 +97,15 @@ class ConditionalGANModel(GANModel):
                 raise ConfigurationError(
                     "latent_dim could not be read from the generator's first input; pass latent_dim=N."
                 ) from None
-        object.__setattr__(self, "num_classes", int(num_classes))  # read by the shape checks in __init__
+        if isinstance(generator, keras.layers.Layer) and isinstance(discriminator, keras.layers.Layer):
+            _checked_sample_shape(generator, discriminator, int(num_classes))  # else the base class says what they must be
         super().__init__(generator, discriminator, latent_dim=latent_dim, fixed_latents=int(fixed_latents), **kwargs)
+        self.num_classes = int(num_classes)
         self.grid_columns = int(fixed_latents) // self.num_classes
 
     def _check_network_shapes(self):
-        g_out = self.generator.output_shape
-        if not isinstance(g_out, tuple) or isinstance(g_out[0], (tuple, list)):
-            raise ConfigurationError(f"The generator must have one output (the samples), its output shape is {g_out}.")
-        for name, net in (("generator", self.generator), ("discriminator", self.discriminator)):
-            inputs = getattr(net, "inputs", None)
-            if inputs is None or len(inputs) != 2 or inputs[1].shape[-1] != self.num_classes:
-                shapes = None if inputs is None else [tuple(i.shape) for i in inputs]
-                raise ConfigurationError(
-                    f"A conditional {name} takes two inputs, the second a one-hot label of size "
-                    f"num_classes={self.num_classes}; it takes {shapes}."
-                )
-        d_in = tuple(self.discriminator.inputs[0].shape[1:])
-        if tuple(g_out[1:]) != d_in:
-            raise ConfigurationError(
-                f"The generator produces samples of shape {tuple(g_out[1:])} but the discriminator takes {d_in}."
-            )
-        return tuple(g_out[1:])
+        # checked with num_classes in __init__, before the base class reads the shape
+        return tuple(self.generator.output_shape[1:])
 
     @property
     def capabilities(self) -> Capabilities:

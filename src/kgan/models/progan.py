@@ -81,12 +81,15 @@ class ProGANModel(GANModel):
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, phase_images: int = 20_000, **kwargs):
         check_int("phase_images", phase_images)
-        outputs = generator.outputs
-        object.__setattr__(self, "resolutions", [int(o.shape[1]) for o in outputs])
         super().__init__(generator, discriminator, **kwargs)
         self.phase_images = int(phase_images)
         self.stages = len(self.resolutions)
         self.images_seen = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="images_seen")
+
+    @property
+    def resolutions(self) -> list[int]:
+        """The side of each of the generator's outputs, smallest first."""
+        return [int(o.shape[1]) for o in self.generator.outputs]
 
     def _check_network_shapes(self):
         shapes = [tuple(o.shape[1:]) for o in self.generator.outputs]
