@@ -414,7 +414,9 @@ def report_command(run_dir, output) -> None:
 
 @cli.command("harden")
 @click.option("--dataset", default="mnist-5k", show_default=True, help="Labelled images (name, .npz with x and y, or class folders).")
-@click.option("--gan", "gans", multiple=True, required=True, metavar="MODEL.keras|RUN_DIR", help="Generator whose fakes the hardened classifier trains on (repeatable). A run directory gives its model.keras and every snapshot `kgan train --snapshot-every N` kept.")
+@click.option("--gan", "gans", multiple=True, metavar="MODEL.keras|RUN_DIR", help="Generator whose fakes the hardened classifier trains on (repeatable). A run directory gives its model.keras and every snapshot `kgan train --snapshot-every N` kept.")
+@click.option("--train-gan", default=None, metavar="ARCHITECTURE", help="Train this architecture (dcgan, mlp, cgan) on --dataset first, into OUT/gan, keeping its model every epoch, and harden on the fakes of every stage (the measured recipe). Instead of, or besides, --gan.")
+@click.option("--gan-epochs", default=10, show_default=True, type=click.IntRange(min=1), help="Epochs of the generator --train-gan trains.")
 @click.option("--probe-gan", "probe_gans", multiple=True, metavar="MODEL.keras", help="A different generator for the held-out fakes probe. Default: train one (dcgan, seed+1, --probe-epochs) into OUT/probe-gan.")
 @click.option("--probe-epochs", default=3, show_default=True, type=click.IntRange(min=1), help="Epochs of the probe generator kgan trains when --probe-gan is not given.")
 @click.option("--out", required=True, help="Directory for baseline.keras, hardened.keras, report.json, report.md, probes.png.")
@@ -430,32 +432,42 @@ def report_command(run_dir, output) -> None:
 @click.option("--overwrite", is_flag=True, help="Allow writing into a directory that already holds files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @click.option("--unsafe", is_flag=True, help="Load model files that carry code. Only for files you trust.")
-def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, untrained_fakes, false_reject_rate, argmax_rule, held_out, seed, overwrite, as_json, unsafe) -> None:
+def harden_command(dataset, gans, train_gan, gan_epochs, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, untrained_fakes, false_reject_rate, argmax_rule, held_out, seed, overwrite, as_json, unsafe) -> None:
     """Train a baseline classifier and one hardened with GAN fakes (an extra reject class), and
     report clean accuracy and how often each rejects fakes of another generator, noise, blends of two
     digits and inverted digits, at an equal false-reject rate.
 
     \b
-    Example:
+    Examples:
+      kgan harden --dataset mnist-5k --train-gan dcgan --out runs/harden
       kgan train dcgan --epochs 10 --snapshot-every 1 --out runs/gan
       kgan harden --dataset mnist-5k --gan runs/gan --out runs/harden
     """
     import json
 
     from kgan import augment, datasets
-    from kgan.errors import DataError
+    from kgan.errors import ConfigurationError, DataError
     from kgan.files import OutputLock
     from kgan.models.loading import load_gan
     from kgan.runs import prepare_run_directory
 
     # everything that can be refused is checked before anything trains or is written
+    if not gans and not train_gan:
+        raise ConfigurationError("kgan harden needs fakes to train on: --train-gan dcgan (trains one, keeping every epoch), or --gan MODEL.keras|RUN_DIR.")
+    if train_gan:
+        from kgan import architectures
+
+        build = architectures.get(train_gan)  # an unknown name is refused here, with the names there are
+        if getattr(build, "needs_second_domain", False):
+            raise ConfigurationError(f"--train-gan {train_gan}: hardening needs a generator of single images (dcgan, mlp, cgan); {train_gan} makes two domains.")
     try:
         x, y = datasets.load(dataset, with_labels=True)
     except DataError as exc:
         raise DataError(f"kgan harden trains classifiers, so --dataset needs labels. {exc}") from None
     generators = [load_gan(path, safe_mode=not unsafe) for run_or_file in gans for path in augment.run_generators(run_or_file)]
     probes = [load_gan(path, safe_mode=not unsafe) for path in probe_gans]
-    augment.FakeSource(generators)  # refuses generators of the wrong kind or shape
+    if generators:
+        augment.FakeSource(generators)  # refuses generators of the wrong kind or shape
     for name, models in (("--gan", generators), ("--probe-gan", probes)):
         for model in models:
             if tuple(model.sample_shape) != tuple(x.shape[1:]):
@@ -463,11 +475,14 @@ def harden_command(dataset, gans, probe_gans, probe_epochs, out, epochs, batch_s
     out_dir = prepare_run_directory(out, overwrite=overwrite)
     lock = OutputLock(out_dir).acquire()  # a second kgan harden into the same --out is refused
     try:
+        if train_gan:
+            click.echo(f"--train-gan: training {train_gan} ({gan_epochs} epochs, every epoch kept) into {out_dir / 'gan'} ...")
+            paths = augment.train_generators(dataset, out_dir / "gan", train_gan, epochs=gan_epochs, snapshot_every=1, seed=seed, overwrite=overwrite)
+            generators += [load_gan(path) for path in paths]
         if not probes:
-            from kgan.runs import train
-
             click.echo(f"No --probe-gan: training a different generator (dcgan, seed {seed + 1}, {probe_epochs} epochs) into {out_dir / 'probe-gan'} ...")
-            probes = [train("dcgan", dataset=dataset, epochs=probe_epochs, seed=seed + 1, out=out_dir / "probe-gan", overwrite=overwrite, evaluate_every=0, verbose=0)]
+            paths = augment.train_generators(dataset, out_dir / "probe-gan", "dcgan", epochs=probe_epochs, snapshot_every=0, seed=seed + 1, overwrite=overwrite)
+            probes = [load_gan(paths[-1])]
         start = " and an untrained start" if untrained_fakes else ""
         click.echo(f"Training the baseline and the hardened classifier ({epochs} epochs each; fakes of {len(generators)} generator file(s){start}) ...")
         result = augment.harden(

@@ -72,6 +72,26 @@ def test_train_keeps_snapshots_and_harden_reads_them_from_the_run_directory(tmp_
         kgan.augment.run_generators(out / "snapshots")
 
 
+def test_train_generators_keeps_every_stage(tmp_path):
+    paths = kgan.augment.train_generators("ring8", tmp_path / "gan", "mlp", epochs=2, snapshot_every=1)
+    assert paths == [str(tmp_path / "gan" / "snapshots" / "epoch_0001.keras"), str(tmp_path / "gan" / "model.keras")]
+    assert kgan.augment.train_generators("ring8", tmp_path / "final", "mlp", epochs=1, snapshot_every=0) == [str(tmp_path / "final" / "model.keras")]
+    with pytest.raises(kgan.errors.ConfigurationError, match="snapshot_every must be an integer >= 0"):
+        kgan.augment.train_generators("ring8", tmp_path / "never", "mlp", snapshot_every=-1)
+    assert not (tmp_path / "never").exists()
+
+
+@pytest.mark.slow
+def test_harden_trains_its_own_generator_and_keeps_every_stage(tmp_path):
+    out = tmp_path / "harden"
+    args = ["harden", "--train-gan", "dcgan", "--gan-epochs", "2", "--probe-epochs", "1", "--epochs", "1", "--out", str(out)]
+    code, stdout, err = invoke(args)
+    assert code == 0, err
+    assert sorted(p.name for p in (out / "gan" / "snapshots").iterdir()) == ["epoch_0001.keras", "epoch_0002.keras"]
+    assert "fakes of 2 generator file(s) and an untrained start" in stdout
+    assert keras.models.load_model(out / "hardened.keras").classify(np.zeros((2, 28, 28, 1), "float32")).shape == (2,)
+
+
 def test_train_architecture_options(tmp_path):
     code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--epochs", "1", "--batch-size", "1000", "--option", "units=8", "--option", "depth=1", "--out", str(tmp_path / "o"), "--quiet"])
     assert code == 0, err
@@ -89,6 +109,9 @@ def test_train_architecture_options(tmp_path):
         (["train", "mlp", "--dataset", "ring8", "--epochs", "0"], "0 is not in the range"),
         (["train", "mlp", "--dataset", "ring8", "--option", "width"], "KEY=VALUE"),
         (["train", "mlp", "--dataset", "ring8", "--option", "widht=3"], "no option 'widht'"),
+        (["harden"], "needs fakes to train on: --train-gan dcgan"),
+        (["harden", "--train-gan", "dcgn"], "Did you mean 'dcgan'"),
+        (["harden", "--train-gan", "cyclegan"], "makes two domains"),
     ],
 )
 def test_bad_input_is_one_line_and_touches_no_disk(tmp_path, args, message):

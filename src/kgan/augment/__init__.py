@@ -2,7 +2,9 @@
 
 >>> from kgan import augment
 >>> data = augment.RejectClassDataset(x, y, fakes=[gan], num_classes=10, fake_ratio=0.5)
->>> classifier.fit(data, epochs=8)                    # K + 1 outputs; argmax == 10: "not a digit"
+>>> classifier.fit(data, epochs=8)                    # K + 1 outputs, the last: "not a digit"
+>>> rejecting = augment.RejectingClassifier.calibrate(classifier, clean_images, false_reject_rate=0.02)
+>>> rejecting.classify(images)                        # the class, or -1: rejected
 
 [`harden()`][kgan.augment.harden] trains a baseline and a hardened classifier side by side and reports what each rejects
 (``kgan harden`` on the command line); [`measure_augmentation()`][kgan.augment.measure_augmentation] measures whether class-conditional
@@ -28,8 +30,10 @@ from kgan.augment.sources import (
     as_source,
     run_generators,
 )
+from kgan.augment.training import train_generators
 
 __all__ = [
+    "train_generators",
     "AugmentationGain",
     "ConditionalFakesDataset",
     "FakePool",
