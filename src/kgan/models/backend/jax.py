@@ -46,7 +46,7 @@ def use_persistent_compilation_cache() -> None:
     """Keep JAX's compiled programs on disk, in kgan's cache (``$KGAN_HOME/jax``), across processes.
 
     On JAX every weight initializer of a new shape and every training step is compiled by XLA before it
-    runs; building and tracing dcgan costs about 10 s of compilation on 2 CPU cores, every run. With
+    runs; building and tracing dcgan costs about 6 s of compilation on 2 CPU cores, every run. With
     the cache only the first run pays it (``benchmarks/startup.py``). JAX's own cache (a documented
     JAX feature, keyed by the program, the JAX version and the device) does the work; kgan only turns it
     on. Left alone where the user set ``JAX_COMPILATION_CACHE_DIR`` (or the config) themselves, and off
