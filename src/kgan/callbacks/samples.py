@@ -8,6 +8,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from kgan.arguments import check_int
 from kgan.callbacks._steps import generator_steps
 from kgan.visual.grid import make_grid, save_grid
 
@@ -38,8 +39,7 @@ class SampleGrid(keras.callbacks.Callback):
     def __init__(self, directory, every_epochs: int = 1, every_steps: int | None = None, n: int | None = None, scale: int = 2, tensorboard_dir=None):
         super().__init__()
         for name, value in (("every_epochs", every_epochs), ("every_steps", every_steps or 1), ("scale", scale)):
-            if int(value) != value or value < 1:
-                raise ValueError(f"{name} must be a positive integer, received {value!r}")
+            check_int(name, value, error=ValueError)
         self.directory = Path(directory)
         self.every_epochs, self.every_steps, self.n, self.scale = int(every_epochs), every_steps, n, int(scale)
         self.tensorboard_dir = tensorboard_dir

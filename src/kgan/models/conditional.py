@@ -18,8 +18,9 @@ from kgan.models.gan_model import GANModel
 __all__ = ["ConditionalGANModel"]
 
 
-def _checked_sample_shape(generator: keras.Model, discriminator: keras.Model, num_classes: int) -> tuple:
-    """The sample shape of a conditional pair of networks, after checking their label inputs."""
+def _check_conditional_networks(generator: keras.Model, discriminator: keras.Model, num_classes: int) -> None:
+    """Refuse a generator and discriminator that do not both take a one-hot label of ``num_classes``
+    or that disagree on the sample shape."""
     g_out = generator.output_shape
     if not isinstance(g_out, tuple) or isinstance(g_out[0], (tuple, list)):
         raise ConfigurationError(f"The generator must have one output (the samples), its output shape is {g_out}.")
@@ -36,7 +37,6 @@ def _checked_sample_shape(generator: keras.Model, discriminator: keras.Model, nu
         raise ConfigurationError(
             f"The generator produces samples of shape {tuple(g_out[1:])} but the discriminator takes {d_in}."
         )
-    return tuple(g_out[1:])
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -85,7 +85,7 @@ class ConditionalGANModel(GANModel):
             )
         if fixed_latents is None:
             fixed_latents = 10 * int(num_classes)
-        if isinstance(fixed_latents, bool) or not isinstance(fixed_latents, (int, np.integer)) or fixed_latents % num_classes:
+        if check_int("fixed_latents", fixed_latents) % num_classes:
             raise ConfigurationError(
                 f"fixed_latents must be a multiple of num_classes={num_classes} (one grid row per class), "
                 f"received {fixed_latents!r}"
@@ -98,7 +98,7 @@ class ConditionalGANModel(GANModel):
                     "latent_dim could not be read from the generator's first input; pass latent_dim=N."
                 ) from None
         if isinstance(generator, keras.layers.Layer) and isinstance(discriminator, keras.layers.Layer):
-            _checked_sample_shape(generator, discriminator, int(num_classes))  # else the base class says what they must be
+            _check_conditional_networks(generator, discriminator, int(num_classes))  # else the base class says what they must be
         super().__init__(generator, discriminator, latent_dim=latent_dim, fixed_latents=int(fixed_latents), **kwargs)
         self.num_classes = int(num_classes)
         self.grid_columns = int(fixed_latents) // self.num_classes

@@ -188,8 +188,7 @@ class GANModel(GANTrainer, keras.Model):
                     f"(input shape {from_generator}); pass latent_dim=N explicitly."
                 )
             return int(from_generator[0])
-        if int(latent_dim) != latent_dim or latent_dim < 1:
-            raise ConfigurationError(f"latent_dim must be a positive integer, received {latent_dim!r}")
+        latent_dim = check_int("latent_dim", latent_dim)
         if from_generator is not None and len(from_generator) == 1 and from_generator[0] not in (None, latent_dim):
             raise ConfigurationError(
                 f"latent_dim={latent_dim} but the generator takes inputs of size {from_generator[0]}; "
