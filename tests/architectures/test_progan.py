@@ -71,3 +71,71 @@ def test_fit_advances_the_counter_and_resume_continues_the_schedule(tmp_path):
     again = keras.models.load_model(tmp_path / "p.keras")
     assert int(again.images_seen) == 32 and again.resolution == 8
     assert again.generate(3, seed=0).shape == (3, 8, 8, 1)
+
+
+def _fast(gan, stage, fn):
+    """``fn()`` with the model's hooks in the growing path at ``stage`` (as while its step is traced)."""
+    gan._growth.active = stage
+    try:
+        return fn()
+    finally:
+        gan._growth.active = None
+
+
+def test_growing_computes_the_same_logits_and_fakes_as_the_whole_gated_networks():
+    gan = kgan.architectures.get("progan")(input_shape=(16, 16, 1), latent_dim=4, width=2, phase_images=10, seed=0)
+    gan.compile()
+    assert gan.grows_fast
+    x = keras.ops.convert_to_tensor(np.random.default_rng(0).uniform(-1, 1, (4, 16, 16, 1)).astype("float32"))
+    z = keras.ops.convert_to_tensor(np.random.default_rng(1).normal(size=(4, 4)).astype("float32"))
+    for seen, stage, side in ((0, 0, 4), (15, 1, 8), (25, 1, 8), (35, 2, 16), (99, 2, 16)):
+        gan.images_seen.assign(seen)
+        gated = keras.ops.convert_to_numpy(gan.discriminate(gan.unpack_batch(x)[0], training=False))
+        real = _fast(gan, stage, lambda: gan.unpack_batch(x)[0])
+        assert tuple(real.shape) == (4, side, side, 1), f"images_seen={seen}"
+        fast = keras.ops.convert_to_numpy(_fast(gan, stage, lambda r=real: gan.discriminate(r, training=False)))
+        np.testing.assert_allclose(fast, gated, atol=1e-5, err_msg=f"images_seen={seen}")
+        # the full-size fake is the stage's fake upsampled
+        full = keras.ops.convert_to_numpy(gan.compose(gan.generator(z)))
+        small = _fast(gan, stage, lambda: gan._stage_generator(stage)(z))
+        small = small if isinstance(small, (list, tuple)) else [small]
+        _, alpha = (float(v) for v in gan.schedule())
+        expected = keras.ops.convert_to_numpy(small[-1]) * (alpha if stage else 1.0)
+        if stage:
+            expected = expected + (1 - alpha) * keras.ops.convert_to_numpy(small[0]).repeat(2, 1).repeat(2, 2)
+        np.testing.assert_allclose(full, expected.repeat(16 // side, 1).repeat(16 // side, 2), atol=1e-5)
+
+
+def test_fit_trains_the_same_networks_growing_or_gated():
+    """Without a gradient penalty (the one difference: its input's resolution) both paths train alike."""
+    x = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
+    weights = []
+    for fast in (True, False):
+        gan = kgan.architectures.get("progan")(input_shape=(8, 8, 1), latent_dim=4, width=2, phase_images=24, grow_fast=fast, seed=0)
+        gan.compile(loss="bce")
+        history = gan.fit(x, batch_size=8, epochs=4, shuffle=False, verbose=0).history
+        assert history["stage"] == [0.0, 1.0, 1.0, 1.0] and gan.grows_fast is fast
+        weights.append([keras.ops.convert_to_numpy(w) for w in gan.generator.weights + gan.discriminator.weights])
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_allclose(a, b, atol=2e-4)
+
+
+def test_a_discriminator_without_named_parts_trains_on_the_gated_path():
+    gan = kgan.architectures.get("progan")(input_shape=(8, 8, 1), latent_dim=4, width=2, phase_images=16, seed=0)
+    x_in, gates = gan.discriminator.inputs
+    pooled = keras.layers.AveragePooling2D(2)(x_in)  # one flat network taking the same inputs
+    hidden = keras.layers.Concatenate()([keras.layers.Flatten()(pooled), gates])
+    plain = keras.Model([x_in, gates], keras.layers.Dense(1)(hidden))
+    other = kgan.models.ProGANModel(gan.generator, plain, phase_images=16, seed=0)
+    other.compile()
+    assert not other.grows_fast
+    history = other.fit(np.zeros((16, 8, 8, 1), "float32"), batch_size=8, epochs=2, verbose=0).history
+    assert history["stage"][-1] == 1.0
+
+
+def test_grow_fast_is_checked_and_saved(tmp_path):
+    with pytest.raises(ConfigurationError, match="grow_fast must be True or False, received 'yes'"):
+        kgan.architectures.get("progan")(input_shape=(8, 8, 1), latent_dim=4, width=2, grow_fast="yes")
+    gan = kgan.architectures.get("progan")(input_shape=(8, 8, 1), latent_dim=4, width=2, grow_fast=False, seed=0)
+    gan.save(tmp_path / "p.keras")
+    assert keras.models.load_model(tmp_path / "p.keras").grow_fast is False

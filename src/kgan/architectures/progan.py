@@ -6,8 +6,8 @@ Shapes, for ``input_shape=(H, W, C)``, resolutions ``r_0 .. r_{S-1} = H`` and ``
 
     G: z -> PixelNorm -> Dense r_0*r_0*ch_0 -> conv3 -> [toRGB_0 -> (r_0, r_0, C)]
          -> per stage k >= 1: up2 -> conv3 -> conv3 -> [toRGB_k -> (r_k, r_k, C)]
-    D: [x (H, W, C), gates (2S-1,)] -> fromRGB_k(avgpool(x) at r_k) gated, blocks from r_{S-1} down to r_0
-         -> MinibatchStdDev -> conv3 -> Dense -> 1
+    D: [x (H, W, C), gates (2S-1,)] -> from_rgb_k(avgpool(x) at r_k) gated, block_k from r_{S-1} down to r_1
+         -> head: MinibatchStdDev -> conv3 -> Dense -> 1
 """
 
 from __future__ import annotations
@@ -59,8 +59,51 @@ def progan_generator(input_shape, latent_dim: int = 128, width: int = 16) -> ker
     return keras.Model(z, outputs, name="generator")
 
 
+def _from_rgb(resolution: int, colours: int, channels: int) -> keras.Sequential:
+    """``(batch, r, r, C) -> (batch, r, r, channels)``: 1x1 conv, leaky ReLU."""
+    return keras.Sequential(
+        [keras.Input((resolution, resolution, colours)), EqualizedConv2D(channels, 1), layers.LeakyReLU(0.2)],
+        name=f"from_rgb_{resolution}",
+    )
+
+
+def _block(resolution: int, channels: int, out_channels: int) -> keras.Sequential:
+    """``(batch, r, r, channels) -> (batch, r/2, r/2, out_channels)``: two 3x3 convs, 2x2 average pool."""
+    return keras.Sequential(
+        [
+            keras.Input((resolution, resolution, channels)),
+            EqualizedConv2D(channels, 3),
+            layers.LeakyReLU(0.2),
+            EqualizedConv2D(out_channels, 3),
+            layers.LeakyReLU(0.2),
+            layers.AveragePooling2D(2),
+        ],
+        name=f"block_{resolution}",
+    )
+
+
+def _head(resolution: int, channels: int) -> keras.Sequential:
+    """``(batch, r_0, r_0, channels) -> (batch, 1)``: minibatch std, 3x3 conv, dense to a raw logit."""
+    return keras.Sequential(
+        [
+            keras.Input((resolution, resolution, channels)),
+            MinibatchStdDev(),
+            EqualizedConv2D(channels, 3),
+            layers.LeakyReLU(0.2),
+            layers.Flatten(),
+            EqualizedDense(1, gain=1.0, dtype="float32"),
+        ],
+        name="head",
+    )
+
+
 def progan_discriminator(input_shape, width: int = 16) -> keras.Model:
-    """``[(batch, H, W, C), gates (batch, 2S - 1)] -> (batch, 1)`` raw logits (see ProGANModel.gates)."""
+    """``[(batch, H, W, C), gates (batch, 2S - 1)] -> (batch, 1)`` raw logits (see ProGANModel.gates).
+
+    Made of named parts, which [`ProGANModel`][kgan.models.ProGANModel] also calls one stage at a
+    time (only the active ones, at their own resolution): ``from_rgb_{r}`` for every resolution,
+    ``block_{r}`` (``r -> r/2``) for every resolution above the first, and ``head``.
+    """
     h, w, c = image_shape(input_shape, 1)
     res = growth_resolutions(h)
     stages = len(res)
@@ -70,19 +113,14 @@ def progan_discriminator(input_shape, width: int = 16) -> keras.Model:
     hidden = None
     for k in range(stages - 1, -1, -1):
         x_k = x_in if res[k] == h else layers.AveragePooling2D(h // res[k], name=f"pool_{res[k]}")(x_in)
-        from_rgb = ScaleByInput(k)([_act(EqualizedConv2D(ch[k], 1, name=f"from_rgb_{res[k]}")(x_k)), gates])
+        from_rgb = ScaleByInput(k)([_from_rgb(res[k], c, ch[k])(x_k), gates])
         if hidden is None:
             hidden = from_rgb
         else:
             hidden = layers.Add()([ScaleByInput(stages + k)([hidden, gates]), from_rgb])  # gate g_{k+1}
         if k > 0:
-            hidden = _act(EqualizedConv2D(ch[k], 3)(hidden))
-            hidden = _act(EqualizedConv2D(ch[k - 1], 3)(hidden))
-            hidden = layers.AveragePooling2D(2)(hidden)
-    hidden = MinibatchStdDev()(hidden)
-    hidden = _act(EqualizedConv2D(ch[0], 3)(hidden))
-    hidden = layers.Flatten()(hidden)
-    out = EqualizedDense(1, gain=1.0, dtype="float32")(hidden)
+            hidden = _block(res[k], ch[k], ch[k - 1])(hidden)
+    out = _head(res[0], ch[0])(hidden)
     return keras.Model([x_in, gates], out, name="discriminator")
 
 

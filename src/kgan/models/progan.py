@@ -52,6 +52,17 @@ def growth_schedule(images_seen, phase_images: int, stages: int):
     return ops.where(beyond, float(stages - 1), stage), ops.where(beyond, 1.0, alpha)
 
 
+class _GrowthState:
+    """The per-stage machinery of a ProGANModel's ``fit``: a plain object, so Keras neither tracks nor
+    saves the sub-networks it caches (they share the model's layers)."""
+
+    def __init__(self):
+        self.generators: dict[int, keras.Model] = {}
+        self.dispatcher = None
+        self.active: int | None = None  # the stage whose step is being traced or run
+        self.next_stage: int | None = None  # during fit: the stage of the next step
+
+
 @keras.saving.register_keras_serializable(package="kgan")
 class ProGANModel(GANModel):
     """A GAN that grows from low resolution to full while ``fit`` runs.
@@ -61,30 +72,44 @@ class ProGANModel(GANModel):
     run continues the schedule) gives the current ``(stage, alpha)`` ([`growth_schedule()`][kgan.models.progan.growth_schedule]), and
     with it which parts take part:
 
-    - the generator ``z -> [rgb_0, ..., rgb_{S-1}]`` outputs an image at every resolution; the sample is
-      ``alpha * up(rgb_s) + (1 - alpha) * up(rgb_{s-1})``, upsampled (nearest) to full size;
-    - the discriminator ``[x, gates] -> (batch, 1)`` reads ``x`` at full size, average-pools it to every
-      resolution, and ``gates`` (computed here, [`gates()`][kgan.models.progan.ProGANModel.gates]) switch its from-RGB inputs and blocks on,
-      off, or to the fade-in blend ``alpha * block_s(fromRGB_s(x_s)) + (1 - alpha) * fromRGB_{s-1}(x_{s-1})``;
-    - real images are shown to D at the current resolution, blended the same way during a fade.
+    - the generator ``z -> [rgb_0, ..., rgb_{S-1}]`` outputs an image at every resolution; at stage ``s``
+      the sample is ``alpha * rgb_s + (1 - alpha) * up(rgb_{s-1})``;
+    - the discriminator reads the image at ``r_s``: ``head(block_1(... block_s(from_rgb_s(x))))``,
+      during a fade ``alpha * block_s(from_rgb_s(x)) + (1 - alpha) * from_rgb_{s-1}(down(x))``;
+    - real images are shown to D at ``r_s``, blended the same way during a fade.
 
-    So outputs are always ``(batch, H, W, C)``; before the last stage they are blocky by design.
-    Every step computes the whole generator (one static graph, one compilation); only the
-    resolution D judges and G is trained for grows.
+    **Growing saves time.** In ``fit`` each training step computes only the active parts, at the
+    stage's own resolution: a sub-network of the generator up to ``rgb_s`` and the discriminator's
+    ``from_rgb`` / ``block`` / ``head`` parts (named so in [`progan_discriminator()`][kgan.architectures.progan.progan_discriminator]).
+    The step is compiled once per stage (``S`` compilations in a run). Elsewhere — ``evaluate``,
+    sampling, a discriminator without those parts, ``replay_size > 0`` or ``steps_per_execution > 1``
+    — the model runs the whole networks at full size with gates ([`gates()`][kgan.models.progan.ProGANModel.gates]) that switch
+    D's parts on, off or to the blend; the two paths compute the same logits (tested), except that
+    the gradient penalty is taken with respect to the image D reads: at ``r_s`` in ``fit``, at full
+    size on the gated path.
+
+    Outputs of ``generate``, ``predict`` and ``sample_fixed`` are always ``(batch, H, W, C)``: before
+    the last stage they are blocky by design (upsampled by nearest neighbour).
 
     Args:
         generator: ``(batch, latent_dim) -> [S images]``, image ``k`` of size ``r_k``.
         discriminator: ``[(batch, H, W, C), (batch, 2S - 1)] -> (batch, 1)``.
         phase_images: Training images per phase (stage 0, then a fade and a stable phase per stage).
+        grow_fast: ``False`` trains with the whole networks and gates at every step, as kgan 0.1
+            did (the same results, slower; for comparisons).
         **kwargs: As [`GANModel`][kgan.GANModel].
     """
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, phase_images: int = 20_000, **kwargs):
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, phase_images: int = 20_000, grow_fast: bool = True, **kwargs):
         check_int("phase_images", phase_images)
+        if not isinstance(grow_fast, bool):
+            raise ConfigurationError(f"grow_fast must be True or False, received {grow_fast!r}.")
         super().__init__(generator, discriminator, **kwargs)
         self.phase_images = int(phase_images)
+        self.grow_fast = grow_fast
         self.stages = len(self.resolutions)
         self.images_seen = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="images_seen")
+        self._growth = _GrowthState()
 
     @property
     def resolutions(self) -> list[int]:
@@ -167,15 +192,45 @@ class ProGANModel(GANModel):
     # === Hooks ===
 
     def generate_fakes(self, batch_size, labels=None, training: bool = False):
-        return self.compose(self.generator(self.sample_latents(batch_size), training=training))
+        stage = self._growth.active
+        if stage is None:
+            return self.compose(self.generator(self.sample_latents(batch_size), training=training))
+        images = self._stage_generator(stage)(self.sample_latents(batch_size), training=training)
+        if stage == 0:
+            return images[0] if isinstance(images, (list, tuple)) else images
+        _, alpha = self.schedule()
+        return alpha * images[1] + (1.0 - alpha) * self._up(images[0], 2)
 
     def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
         samples = self.augmented(samples, training, augment)
-        return self.discriminator([samples, self.gates(ops.shape(samples)[0])], training=training)
+        stage = self._growth.active
+        if stage is None:
+            return self.discriminator([samples, self.gates(ops.shape(samples)[0])], training=training)
+        return self._discriminate_at(stage, samples, training)
+
+    def _discriminate_at(self, stage: int, x, training: bool):
+        """D's logits for images ``x`` at ``r_stage``, computing only the parts that stage uses."""
+        part = self.discriminator.get_layer
+        hidden = part(f"from_rgb_{self.resolutions[stage]}")(x, training=training)
+        if stage > 0:
+            _, alpha = self.schedule()
+            hidden = part(f"block_{self.resolutions[stage]}")(hidden, training=training)
+            previous = part(f"from_rgb_{self.resolutions[stage - 1]}")(self._down(x, 2), training=training)
+            hidden = alpha * hidden + (1.0 - alpha) * previous
+        for k in range(stage - 1, 0, -1):
+            hidden = part(f"block_{self.resolutions[k]}")(hidden, training=training)
+        return part("head")(hidden, training=training)
 
     def unpack_batch(self, data):
         x, y = super().unpack_batch(data)
-        return self.fade_real(x), y
+        stage = self._growth.active
+        if stage is None:
+            return self.fade_real(x), y
+        x = self._down(x, self.resolutions[-1] // self.resolutions[stage])
+        if stage > 0:
+            _, alpha = self.schedule()
+            x = alpha * x + (1.0 - alpha) * self._up(self._down(x, 2), 2)
+        return x, y
 
     def call(self, inputs, training: bool = False):
         return self.compose(self.sampling_generator(inputs, training=False))
@@ -192,5 +247,70 @@ class ProGANModel(GANModel):
         # progress shows in the logs (averaged over the epoch by Keras' progress bar, exact in the last step)
         return {**logs, "stage": stage, "alpha": alpha}
 
+    # === Growing for speed: one compiled step per stage ===
+
+    @property
+    def grows_fast(self) -> bool:
+        """Whether ``fit`` computes only the active stage (see the class docs); ``False`` falls back to
+        the whole networks with gates, which gives the same results more slowly."""
+        names = {layer.name for layer in self.discriminator.layers}
+        parts = {f"from_rgb_{r}" for r in self.resolutions} | {f"block_{r}" for r in self.resolutions[1:]} | {"head"}
+        return self.grow_fast and parts <= names and not self.replay_size and int(getattr(self, "steps_per_execution", 1) or 1) == 1
+
+    def _stage_generator(self, stage: int) -> keras.Model:
+        """The generator's sub-network ``z -> [rgb_{stage-1}, rgb_stage]`` (``[rgb_0]`` at stage 0),
+        sharing its layers; Keras computes only what those outputs need."""
+        if stage not in self._growth.generators:
+            outputs = self.generator.outputs[max(stage - 1, 0) : stage + 1]
+            self._growth.generators[stage] = keras.Model(self.generator.inputs, outputs, name=f"generator_stage_{stage}")
+        return self._growth.generators[stage]
+
+    def _current_stage(self) -> int:
+        return int(keras.ops.convert_to_numpy(self.schedule()[0]))
+
+    def make_train_function(self, force=False):
+        if not self.grows_fast:
+            self._growth.dispatcher = None
+            return super().make_train_function(force)
+        if self._growth.dispatcher is not None and self.train_function is self._growth.dispatcher and not force:
+            return self.train_function
+        functions: dict[int, object] = {}
+        build = super().make_train_function
+
+        def train_function(*args):
+            stage = self._growth.next_stage
+            if stage is None:  # outside fit (train_on_batch): the variable is current
+                stage = self._current_stage()
+            if stage not in functions:
+                self._stage_generator(stage)  # built outside any trace
+                self._growth.active = stage
+                try:
+                    build(force=True)
+                    functions[stage] = self.train_function
+                finally:
+                    self._growth.active = None
+                    self.train_function = train_function
+            self._growth.active = stage  # read while the step is traced (first call, or a retrace)
+            try:
+                out = functions[stage](*args)
+            finally:
+                self._growth.active = None
+            logs = out[0] if isinstance(out, tuple) else out  # JAX returns (logs, state)
+            self._growth.next_stage = int(float(keras.ops.convert_to_numpy(logs["stage"])))
+            return out
+
+        self._growth.dispatcher = train_function
+        self.train_function = train_function
+        return train_function
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """``GANModel.fit``; the stage is read from `images_seen` before it starts (a resumed run
+        continues where the schedule stopped)."""
+        self._growth.next_stage = self._current_stage()
+        try:
+            return super().fit(x, y, *args, **kwargs)
+        finally:
+            self._growth.next_stage = None
+
     def get_config(self) -> dict:
-        return {**super().get_config(), "phase_images": self.phase_images}
+        return {**super().get_config(), "phase_images": self.phase_images, "grow_fast": self.grow_fast}

@@ -68,6 +68,14 @@ def _norm(grads):
     return tf.linalg.global_norm([g for g in grads if g is not None]) * float(replicas)
 
 
+def _gradients(tape, loss, variables) -> list:
+    """``d loss / d variables``, zeros for variables the loss does not reach (as on JAX and PyTorch:
+    a model that computes only some of its layers in a step, such as ProGAN's early stages, updates
+    the others as a zero gradient would, and Keras does not warn about missing gradients)."""
+    grads = tape.gradient(loss, variables)
+    return [tf.zeros_like(v.value) if g is None else g for g, v in zip(grads, variables, strict=True)]
+
+
 def _distributed_loss(loss):
     """``loss / num_replicas``: the replicas' gradients are summed (Keras' ``scale_loss_for_distribution``)."""
     _, replicas = _replicas()
@@ -190,7 +198,8 @@ class TensorFlowGANTrainer:
         with tf.GradientTape() as tape:
             loss, logs = loss_fn()
             scaled = optimizer.scale_loss(_distributed_loss(loss))
-        grads = tape.gradient(scaled, variables)
+        variables = list(variables)
+        grads = _gradients(tape, scaled, variables)
         optimizer.apply_gradients(zip(grads, variables))
         return logs, _norm(grads)
 
@@ -206,7 +215,8 @@ class TensorFlowGANTrainer:
             scaled_2 = second[1].scale_loss(_distributed_loss(loss_2))
         norms = []
         for tape, scaled, (variables, optimizer) in ((tape_1, scaled_1, first), (tape_2, scaled_2, second)):
-            grads = tape.gradient(scaled, variables)
+            variables = list(variables)
+            grads = _gradients(tape, scaled, variables)
             optimizer.apply_gradients(zip(grads, variables))
             norms.append(_norm(grads))
         return logs, tuple(norms)
