@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 import kgan
-from kgan.callbacks import AtomicCheckpoint, Diagnostics, FrechetEvaluation, SampleGrid, StopOnNaN, TrainingHealthWarning
+from kgan.callbacks import (
+    AtomicCheckpoint,
+    Diagnostics,
+    FrechetEvaluation,
+    SampleGrid,
+    StopOnNaN,
+    TrainingHealthWarning,
+)
 from kgan.callbacks.diagnostics import sample_diversity
 
 
@@ -121,6 +128,8 @@ def test_diagnostics_judge_the_first_steps_and_name_the_learning_rates(tmp_path)
     assert diag._judge_early(7, {"d_acc_real": 0.7, "d_acc_fake": 0.6, "g_loss": 14.0, "d_loss": 0.1})[0].startswith("g_loss 14")
     assert "NaN/Inf in d_loss" in diag._judge_early(8, {"d_loss": float("nan")})[0]
     assert diag._judge_early(9, {"d_acc_real": 0.8, "d_acc_fake": 0.7, "g_loss": 1.2, "d_loss": 1.1}) == []
+    Fake.gan_loss = kgan.losses.WGANGP()  # a critic's values have no fixed scale: -14 is not a warning sign
+    assert diag._judge_early(10, {"d_acc_real": 0.7, "d_acc_fake": 0.6, "g_loss": -14.0, "d_loss": -3.0}) == []
 
 
 def test_a_discriminator_learning_rate_that_breaks_training_is_reported_within_25_steps(tmp_path):

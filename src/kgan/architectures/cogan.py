@@ -73,9 +73,10 @@ def cogan_discriminator(input_shape, width: int = 32) -> keras.Model:
     return keras.Model(pair, layers.Concatenate(dtype="float32")(logits), name="discriminator")
 
 
-RECIPE = {**DCGAN_RECIPE, "loss": "bce"}
-"""cogan's default recipe: dcgan's optimizer and batch with plain BCE (the recipe its learning
-test measures; dcgan's R1 penalty has not been measured on cogan)."""
+RECIPE = dict(DCGAN_RECIPE)
+"""cogan's default recipe: dcgan's, BCE with its lazy R1 penalty. Measured by
+``benchmarks/variants.py`` (Frechet distance of domain A after 2, 5, 10 minutes on two CPU cores):
+12.3, 4.9, 11.3 with R1 against 16.8, 27.8, 90.9 with plain BCE, which collapses."""
 
 
 def cogan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 32, seed: int | None = None, ema_momentum: float | None = 0.999, **kwargs) -> CoGANModel:

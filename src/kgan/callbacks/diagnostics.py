@@ -115,7 +115,7 @@ class Diagnostics(keras.callbacks.Callback):
                 f"so G's gradient vanishes and it stops learning. With {rates}: lower D's learning rate, use beta_1 = 0.5, "
                 "or add an R1 penalty (loss='bce-r1')."
             )
-        else:
+        elif not getattr(getattr(self.model, "gan_loss", None), "unbounded_values", False):
             high = [k for k in ("g_loss", "d_loss") if abs(logs.get(k, 0.0)) > 10]
             if high:
                 values = ", ".join(f"{k} {logs[k]:.3g}" for k in high)

@@ -174,6 +174,7 @@ class WGANGP(GANLoss):
 
     default_d_steps = 5
     default_optimizer = {"learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}
+    unbounded_values = True  # critic values estimate a distance on no fixed scale
 
     def __init__(self, gp_weight: float = 10.0):
         super().__init__(penalty=WGANGradientPenalty(weight=gp_weight))

@@ -35,12 +35,16 @@ class GANLoss:
         default_optimizer: Adam settings (``learning_rate``, ``beta_1``, ``beta_2``) this loss needs,
             used by ``compile`` when no optimizers are given and the model's recipe was made for a
             different loss; ``None``: the recipe's optimizer suits it.
+        unbounded_values: ``True`` for losses whose values live on the critic's own, unbounded scale
+            (Wasserstein): training diagnostics then do not read a large loss as one network
+            overpowering the other.
     """
 
     default_d_steps: int = 1
     default_optimizer: dict | None = None
     decision_threshold: float = 0.0
     requires_real_logits: bool = False
+    unbounded_values: bool = False
 
     def __init__(self, penalty: GradientPenalty | None = None):
         if penalty is not None and not isinstance(penalty, GradientPenalty):

@@ -1,0 +1,208 @@
+"""Every variant, judged as a user would: its documented default command for a fixed training time.
+
+Each arm runs ``kgan.train`` — what ``kgan train`` runs — with the architecture's defaults (its own
+recipe, batch size and options) on its documented data, for as many epochs as fit in the budget. A
+callback saves the model when the training clock (from the start of ``fit``: graph tracing counts, the
+saving does not) passes each mark of ``--minutes``, and training stops at the last. Then, off the clock,
+every saved model is measured with kgan's MNIST classifier (``kgan.metrics.mnist_feature_extractor``)
+on ``--n-eval`` samples of seed 1 against ``--n-eval`` real digits:
+
+- ``dcgan``, ``dcgan --loss wgan-gp``, ``progan``: the Frechet distance (FD);
+- ``cgan`` (labels from mnist-5k): FD, and the class accuracy (samples for digit k read as k,
+  ``kgan.metrics.conditional_accuracy``, 200 per class);
+- ``cogan`` (``--dataset-b mnist-5k-negative``; ``cogan-r1``, not run unless named, the same with
+  ``--loss bce-r1``): FD of domain A, FD of domain B read back as digits
+  (``-b``), and pair agreement: the fraction of pairs whose ``a`` and ``-b`` the classifier reads as
+  the same digit;
+- ``cyclegan`` (X: the 4,000 digits 0-7 of mnist-5k written to ``.npz``; Y: those digits shuffled
+  and thickened, so no pair is shown): on the 1,000 held-out 8s and 9s, the translation error
+  ``mean |G(x) - thick(x)|`` as a fraction of the identity map's ``mean |x - thick(x)|``.
+
+The arms run one after the other in this process (``--arms`` picks some); each run's directory is
+kept under ``--out``. ``--pictures DIR`` draws, per arm, ten fixed-latent samples of every saved model
+(one row per mark; cogan: rows A and B; cyclegan: held-out digits, then their translation) into
+``DIR/<arm>.png``; ``--reuse`` measures and draws the models an earlier run saved under ``--out``
+instead of training again.
+
+    python benchmarks/variants.py --json benchmarks/results-variants.json      # 6 arms x 10 min: ~70 min on 2 cores
+    python benchmarks/variants.py --arms progan --minutes 2 5                  # one arm, 5 minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import kgan  # noqa: E402
+from kgan.metrics import conditional_accuracy, evaluate_samples, mnist_feature_extractor  # noqa: E402
+from kgan.models.loading import load_gan  # noqa: E402
+
+
+class Marks(keras.callbacks.Callback):
+    """Save the model to ``out/minute_M.keras`` when the training clock passes each mark; stop at the last."""
+
+    def __init__(self, minutes: list[float], out: Path):
+        super().__init__()
+        self.marks, self.out = sorted(minutes), out
+        self.saved: dict[float, dict] = {}
+
+    def on_train_begin(self, logs=None):
+        self.start, self.paused = time.perf_counter(), 0.0
+
+    def clock(self) -> float:
+        return time.perf_counter() - self.start - self.paused
+
+    def on_train_batch_end(self, batch, logs=None):
+        while self.marks and self.clock() >= self.marks[0] * 60:
+            minute = self.marks.pop(0)
+            seconds, pause = self.clock(), time.perf_counter()
+            path = self.out / f"minute_{minute:g}.keras"
+            self.model.save(path)
+            steps = int(keras.ops.convert_to_numpy(self.model.g_optimizer.iterations))
+            self.saved[minute] = {"path": str(path), "train_seconds": round(seconds, 1), "generator_steps": steps}
+            self.paused += time.perf_counter() - pause
+        if not self.marks:
+            self.model.stop_training = True
+
+
+def _split_for_cyclegan(directory: Path) -> tuple[str, str, np.ndarray]:
+    """X = digits 0-7 of mnist-5k (stored by class), Y = the same digits shuffled and thickened; the
+    held-out 8s and 9s. Written as .npz files, as a user's own data would be."""
+    x = kgan.datasets.load("mnist-5k")
+    train, held = x[:4000], x[4000:]
+    thick = kgan.datasets.thicken(train[np.random.default_rng(0).permutation(4000)])
+    np.savez(directory / "digits.npz", x=train)
+    np.savez(directory / "thick.npz", x=thick)
+    return str(directory / "digits.npz"), str(directory / "thick.npz"), held
+
+
+def arms(scratch: Path) -> dict:
+    """name -> (kgan.train keyword arguments, the command a user types)."""
+    x_path, y_path, _ = _split_for_cyclegan(scratch)
+    return {
+        "dcgan": ({"architecture": "dcgan"}, "kgan train dcgan"),
+        "wgan-gp": ({"architecture": "dcgan", "loss": "wgan-gp"}, "kgan train dcgan --loss wgan-gp"),
+        "progan": ({"architecture": "progan"}, "kgan train progan"),
+        "cgan": ({"architecture": "cgan"}, "kgan train cgan"),
+        "cogan": ({"architecture": "cogan", "dataset_b": "mnist-5k-negative"}, "kgan train cogan --dataset-b mnist-5k-negative"),
+        "cogan-r1": (
+            {"architecture": "cogan", "dataset_b": "mnist-5k-negative", "loss": "bce-r1"},
+            "kgan train cogan --dataset-b mnist-5k-negative --loss bce-r1",
+        ),
+        "cyclegan": (
+            {"architecture": "cyclegan", "dataset": x_path, "dataset_b": y_path},
+            "kgan train cyclegan --dataset digits.npz --dataset-b thick.npz",
+        ),
+    }
+
+
+def measure(name: str, model, real_features, extractor, n: int, held: np.ndarray) -> dict:
+    """The arm's figures (see the module docstring)."""
+    def fd(samples):
+        return round(evaluate_samples(samples, None, extractor, real_features=real_features).frechet_distance, 2)
+
+    if name == "cyclegan":
+        truth = kgan.datasets.thicken(held)
+        error = float(np.abs(model.translate(held) - truth).mean())
+        identity = float(np.abs(held - truth).mean())
+        return {"translation_error": round(error, 4), "identity_error": round(identity, 4), "error_vs_identity": round(error / identity, 3)}
+    if name.startswith("cogan"):
+        a, b = model.generate(n, seed=1)
+        _, pa = extractor.features_and_probabilities(a)
+        _, pb = extractor.features_and_probabilities(-b)
+        return {"fd_a": fd(a), "fd_b": fd(-b), "pair_agreement": round(float(np.mean(pa.argmax(1) == pb.argmax(1))), 4)}
+    if name == "cgan":
+        accuracy = conditional_accuracy(model, n_per_class=200, seed=1)
+        labels = np.arange(n) % model.num_classes
+        return {"fd": fd(model.generate(n, labels=labels, seed=1)), "class_accuracy": round(float(accuracy.mean), 4)}
+    return {"fd": fd(model.generate(n, seed=1))}
+
+
+def picture(name: str, models: list, held: np.ndarray, path: Path) -> None:
+    """Ten samples per saved model, one row per mark (see the module docstring)."""
+    from kgan.visual import save_grid
+
+    rows = []
+    for model in models:
+        if name == "cyclegan":
+            rows += [held[::100][:10], model.translate(held[::100][:10])]
+        elif name.startswith("cogan"):
+            a, b = model.generate(10, seed=1)
+            rows += [a, b]
+        elif name == "cgan":
+            rows.append(model.generate(10, labels=np.arange(10), seed=1))
+        else:
+            rows.append(model.generate(10, seed=1))
+    save_grid(np.concatenate(rows), path, columns=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--arms", nargs="+", default=None, help="arms to run (default: all)")
+    parser.add_argument("--minutes", nargs="+", type=float, default=[2, 5, 10], help="training-clock marks")
+    parser.add_argument("--n-eval", type=int, default=2000, help="samples per Frechet distance")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=None, help="keep the run directories here (default: a temporary folder)")
+    parser.add_argument("--json", default=None, help="write the results to this file")
+    parser.add_argument("--pictures", default=None, help="draw each arm's samples at every mark into this folder")
+    parser.add_argument("--reuse", action="store_true", help="measure the models saved under --out by an earlier run")
+    args = parser.parse_args()
+
+    out = Path(args.out or tempfile.mkdtemp(prefix="kgan-variants-"))
+    out.mkdir(parents=True, exist_ok=True)
+    table = arms(out)
+    chosen = args.arms or [name for name in table if name != "cogan-r1"]
+    unknown = set(chosen) - set(table)
+    if unknown:
+        parser.error(f"unknown arms {sorted(unknown)}; choose from {list(table)}")
+    extractor = mnist_feature_extractor()
+    x = kgan.datasets.load("mnist-5k")
+    real_features = extractor.features(x[np.random.default_rng(0).permutation(len(x))[: args.n_eval]])
+    held = kgan.datasets.load("mnist-5k")[4000:]
+    results = {}
+    for name in chosen:
+        options, command = table[name]
+        directory = out / name
+        directory.mkdir(exist_ok=True)
+        marks = Marks(args.minutes, directory)
+        started = time.perf_counter()
+        if args.reuse:
+            previous = json.loads(Path(args.json).read_text())["results"][name]["marks"] if args.json and Path(args.json).exists() else []
+            marks.saved = {row["minute"]: {k: row[k] for k in ("path", "train_seconds", "generator_steps")} for row in previous}
+        else:
+            kgan.train(**options, epochs=10_000, seed=args.seed, out=directory / "run", overwrite=True, evaluate_every=0, verbose=0, callbacks=[marks])
+        wall = time.perf_counter() - started
+        rows, models = [], []
+        for minute, saved in sorted(marks.saved.items()):
+            model = load_gan(saved["path"])
+            models.append(model)
+            row = {"minute": minute, **saved, **measure(name, model, real_features, extractor, args.n_eval, held)}
+            rows.append(row)
+            print(f"{name:>9} at {minute:g} min: " + ", ".join(f"{k} {v}" for k, v in row.items() if k not in ("minute", "path")), flush=True)
+        if args.pictures:
+            Path(args.pictures).mkdir(parents=True, exist_ok=True)
+            picture(name, models, held, Path(args.pictures) / f"{name}.png")
+        results[name] = {"command": command, "options": {k: v for k, v in options.items() if k not in ("dataset", "dataset_b") or name != "cyclegan"}, "wall_seconds": round(wall, 1), "marks": rows}
+    if args.json:
+        report = {
+            "command": "python " + " ".join(sys.argv),
+            "backend": keras.backend.backend(),
+            "n_eval": args.n_eval,
+            "seed": args.seed,
+            "results": results,
+        }
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
