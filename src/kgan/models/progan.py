@@ -274,22 +274,19 @@ class ProGANModel(GANModel):
             return super().make_train_function(force)
         if self._growth.dispatcher is not None and self.train_function is self._growth.dispatcher and not force:
             return self.train_function
+        # every stage's function is made now, before fit starts: making one reads the variables
+        # (their shardings under keras.distribution), which JAX's fit holds elsewhere while it runs;
+        # each is traced (compiled) at its first call, with `active` set to its stage
         functions: dict[int, object] = {}
-        build = super().make_train_function
+        for stage in range(self.stages):
+            self._stage_generator(stage)
+            super().make_train_function(force=True)
+            functions[stage] = self.train_function
 
         def train_function(*args):
             stage = self._growth.next_stage
             if stage is None:  # outside fit (train_on_batch): the variable is current
                 stage = self._current_stage()
-            if stage not in functions:
-                self._stage_generator(stage)  # built outside any trace
-                self._growth.active = stage
-                try:
-                    build(force=True)
-                    functions[stage] = self.train_function
-                finally:
-                    self._growth.active = None
-                    self.train_function = train_function
             self._growth.active = stage  # read while the step is traced (first call, or a retrace)
             try:
                 out = functions[stage](*args)
