@@ -75,20 +75,23 @@ class Marks(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def _split_for_cyclegan(directory: Path) -> tuple[str, str, np.ndarray]:
-    """X = digits 0-7 of mnist-5k (stored by class), Y = the same digits shuffled and thickened; the
-    held-out 8s and 9s. Written as .npz files, as a user's own data would be."""
-    x = kgan.datasets.load("mnist-5k")
-    train, held = x[:4000], x[4000:]
-    thick = kgan.datasets.thicken(train[np.random.default_rng(0).permutation(4000)])
+HELD_OUT = 4000
+"""mnist-5k is stored by class: its first 4,000 digits are the 0-7s, the rest the held-out 8s and 9s."""
+
+
+def _split_for_cyclegan(x: np.ndarray, directory: Path) -> tuple[str, str]:
+    """X = digits 0-7 of mnist-5k, Y = the same digits shuffled and thickened, written as .npz files
+    as a user's own data would be."""
+    train = x[:HELD_OUT]
+    thick = kgan.datasets.thicken(train[np.random.default_rng(0).permutation(len(train))])
     np.savez(directory / "digits.npz", x=train)
     np.savez(directory / "thick.npz", x=thick)
-    return str(directory / "digits.npz"), str(directory / "thick.npz"), held
+    return str(directory / "digits.npz"), str(directory / "thick.npz")
 
 
-def arms(scratch: Path) -> dict:
+def arms(x: np.ndarray, scratch: Path) -> dict:
     """name -> (kgan.train keyword arguments, the command a user types)."""
-    x_path, y_path, _ = _split_for_cyclegan(scratch)
+    x_path, y_path = _split_for_cyclegan(x, scratch)
     return {
         "dcgan": ({"architecture": "dcgan"}, "kgan train dcgan"),
         "wgan-gp": ({"architecture": "dcgan", "loss": "wgan-gp"}, "kgan train dcgan --loss wgan-gp"),
@@ -160,15 +163,15 @@ def main() -> None:
 
     out = Path(args.out or tempfile.mkdtemp(prefix="kgan-variants-"))
     out.mkdir(parents=True, exist_ok=True)
-    table = arms(out)
+    x = kgan.datasets.load("mnist-5k")
+    table = arms(x, out)
     chosen = args.arms or [name for name in table if name != "cogan-r1"]
     unknown = set(chosen) - set(table)
     if unknown:
         parser.error(f"unknown arms {sorted(unknown)}; choose from {list(table)}")
     extractor = mnist_feature_extractor()
-    x = kgan.datasets.load("mnist-5k")
     real_features = extractor.features(x[np.random.default_rng(0).permutation(len(x))[: args.n_eval]])
-    held = kgan.datasets.load("mnist-5k")[4000:]
+    held = x[HELD_OUT:]
     results = {}
     for name in chosen:
         options, command = table[name]

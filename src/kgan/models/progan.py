@@ -139,8 +139,7 @@ class ProGANModel(GANModel):
     @property
     def resolution(self) -> int:
         """The resolution being trained now (the incoming one during a fade)."""
-        stage, _ = self.schedule()
-        return self.resolutions[int(keras.ops.convert_to_numpy(stage))]
+        return self.resolutions[self._current_stage()]
 
     def gates(self, batch_size):
         """D's gates ``(batch, 2S - 1)``: from-RGB weights ``w_0..w_{S-1}`` then block gates ``g_1..g_{S-1}``."""
@@ -198,8 +197,13 @@ class ProGANModel(GANModel):
         images = self._stage_generator(stage)(self.sample_latents(batch_size), training=training)
         if stage == 0:
             return images[0] if isinstance(images, (list, tuple)) else images
+        return self._fade_in(images[1], images[0])
+
+    def _fade_in(self, image, previous):
+        """``alpha * image + (1 - alpha) * up(previous)``: the stage's image at ``r_s`` blended with
+        the previous stage's at ``r_s / 2`` (``alpha`` is 1 outside a fade)."""
         _, alpha = self.schedule()
-        return alpha * images[1] + (1.0 - alpha) * self._up(images[0], 2)
+        return alpha * image + (1.0 - alpha) * self._up(previous, 2)
 
     def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
         samples = self.augmented(samples, training, augment)
@@ -228,8 +232,7 @@ class ProGANModel(GANModel):
             return self.fade_real(x), y
         x = self._down(x, self.resolutions[-1] // self.resolutions[stage])
         if stage > 0:
-            _, alpha = self.schedule()
-            x = alpha * x + (1.0 - alpha) * self._up(self._down(x, 2), 2)
+            x = self._fade_in(x, self._down(x, 2))
         return x, y
 
     def call(self, inputs, training: bool = False):

@@ -65,7 +65,7 @@ def _multi_worker(strategy) -> bool:
 def _norm(grads):
     """Global L2 norm of ``grads`` (of the replica's own mean loss under a strategy, undoing the 1/N)."""
     _, replicas = _replicas()
-    return tf.linalg.global_norm([g for g in grads if g is not None]) * float(replicas)
+    return tf.linalg.global_norm(grads) * float(replicas)  # every gradient is a tensor (`_gradients`)
 
 
 def _gradients(tape, loss, variables) -> list:
