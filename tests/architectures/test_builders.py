@@ -35,6 +35,28 @@ def test_dcgan_rejects_unusable_shapes(shape, match):
         kgan.architectures.get("dcgan")(input_shape=shape)
 
 
+@pytest.mark.parametrize("side, levels", [(8, 2), (28, 2), (32, 2), (48, 3), (64, 3), (96, 4), (128, 4), (36, 2)])
+def test_dcgan_adds_a_level_per_doubling_above_32_pixels(side, levels):
+    from kgan.architectures.dcgan import default_levels
+
+    assert default_levels((side, side)) == levels
+    if side in (48, 64, 96):
+        for name in ("dcgan", "cgan"):
+            gan = kgan.architectures.get(name)(input_shape=(side, side, 3), width=4)
+            assert gan.generator.output_shape == (None, side, side, 3)
+            smallest = min(layer.output.shape[1] for layer in gan.generator.layers if len(layer.output.shape) == 4)
+            assert smallest == side >> levels <= 8
+
+
+def test_dcgan_levels_can_be_chosen_and_are_checked():
+    gan = kgan.architectures.get("dcgan")(input_shape=(64, 64, 1), width=4, levels=2)  # two levels at 64x64, as before levels existed
+    assert min(layer.output.shape[1] for layer in gan.discriminator.layers if len(layer.output.shape) == 4) == 16
+    with pytest.raises(ConfigurationError, match="levels must be 2 or more"):
+        kgan.architectures.get("dcgan")(input_shape=(64, 64, 1), levels=1)
+    with pytest.raises(ConfigurationError, match="divisible by 32"):
+        kgan.architectures.get("dcgan")(input_shape=(48, 48, 1), levels=5)
+
+
 def test_mlp_shapes_and_errors():
     gan = kgan.architectures.get("mlp")(input_shape=(3,), latent_dim=5, units=16, depth=2)
     assert gan.generate(4, seed=0).shape == (4, 3)

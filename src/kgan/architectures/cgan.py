@@ -14,9 +14,13 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape
 from kgan.architectures.dcgan import RECIPE as DCGAN_RECIPE
-from kgan.architectures.dcgan import discriminator_features, generator_body, spectral
+from kgan.architectures.dcgan import (
+    check_levels,
+    discriminator_features,
+    generator_body,
+    spectral,
+)
 from kgan.arguments import positive_int
 from kgan.errors import ConfigurationError
 from kgan.layers import TileLabels
@@ -25,34 +29,34 @@ from kgan.models import ConditionalGANModel
 __all__ = ["cgan", "cgan_generator", "cgan_discriminator"]
 
 
-def cgan_generator(input_shape, num_classes: int = 10, latent_dim: int = 128, width: int = 48) -> keras.Model:
+def cgan_generator(input_shape, num_classes: int = 10, latent_dim: int = 128, width: int = 48, levels: int | None = None) -> keras.Model:
     """``[z (batch, latent_dim), y_onehot (batch, K)] -> (batch, H, W, C)`` in ``[-1, 1]``."""
     z = keras.Input((positive_int("latent_dim", latent_dim),), name="z")
     y = keras.Input((positive_int("num_classes", num_classes),), name="y")
     x = layers.Concatenate()([z, y])
-    return keras.Model([z, y], generator_body(x, input_shape, width), name="generator")
+    return keras.Model([z, y], generator_body(x, input_shape, width, levels), name="generator")
 
 
-def cgan_discriminator(input_shape, num_classes: int = 10, width: int = 32, projection: bool = False, spectral_norm: bool = False, depth: int = 3) -> keras.Model:
+def cgan_discriminator(input_shape, num_classes: int = 10, width: int = 32, projection: bool = False, spectral_norm: bool = False, depth: int = 3, levels: int | None = None) -> keras.Model:
     """``[x (batch, H, W, C), y_onehot (batch, K)] -> (batch, 1)`` raw logits.
 
     ``projection=False``: the label is tiled to ``(H, W, K)`` and concatenated to the image's channels.
     ``projection=True``: ``D(x, y) = psi(phi(x)) + <E y, phi(x)>`` with ``E`` a learned class embedding.
     """
-    h, w, c = image_shape(input_shape, 4)
+    (h, w, c), levels = check_levels(input_shape, levels)
     k = positive_int("num_classes", num_classes)
     x_in = keras.Input((h, w, c), name="x")
     y_in = keras.Input((k,), name="y")
     wrap = spectral(spectral_norm)
     if projection:
-        phi = discriminator_features(x_in, width, spectral_norm, depth)
+        phi = discriminator_features(x_in, width, spectral_norm, depth, levels)
         unconditional = wrap(layers.Dense(1, dtype="float32"))(phi)
         embedded = layers.Dense(phi.shape[-1], use_bias=False, name="class_embedding")(y_in)
         projected = layers.Dot(axes=1)([embedded, phi])
         out = layers.Add(dtype="float32")([unconditional, projected])
     else:
         x = layers.Concatenate()([x_in, TileLabels(h, w)(y_in)])
-        out = wrap(layers.Dense(1, dtype="float32"))(discriminator_features(x, width, spectral_norm, depth))
+        out = wrap(layers.Dense(1, dtype="float32"))(discriminator_features(x, width, spectral_norm, depth, levels))
     return keras.Model([x_in, y_in], out, name="discriminator")
 
 
@@ -70,6 +74,7 @@ def cgan(
     projection: bool = True,
     spectral_norm: bool = False,
     d_depth: int = 3,
+    levels: int | None = None,
     seed: int | None = None,
     ema_momentum: float | None = 0.999,
     **kwargs,
@@ -77,7 +82,7 @@ def cgan(
     """An uncompiled [`ConditionalGANModel`][kgan.models.ConditionalGANModel] on the dcgan networks.
 
     Args:
-        input_shape: ``(H, W, C)``, H and W divisible by 4.
+        input_shape: ``(H, W, C)``, H and W divisible by ``2**levels``.
         num_classes: Number of classes; labels are integers ``0 .. num_classes - 1``.
         latent_dim: Size of ``z``.
         width: The discriminator's width, as for dcgan.
@@ -85,7 +90,8 @@ def cgan(
         projection: Projection discriminator (default; on mnist-5k it reached 91% conditional accuracy
             in 4 epochs where label channels were at 76%); ``False``: label channels concatenated.
         spectral_norm: Spectrally normalize the discriminator.
-        d_depth: Convolutions in the discriminator (2 or 3).
+        d_depth: Convolutions in the discriminator (2 or 3), as for dcgan.
+        levels: 2x resolution steps in each network, as for dcgan (default 2 up to 32 pixels, 3 at 64).
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Generator weight average for sampling (``None``: off).
         **kwargs: Passed to [`ConditionalGANModel`][kgan.models.ConditionalGANModel].
@@ -101,8 +107,8 @@ def cgan(
     if seed is not None:
         keras.utils.set_random_seed(seed)
     return ConditionalGANModel(
-        generator=cgan_generator(input_shape, num_classes, latent_dim, 3 * positive_int("width", width) // 2 if g_width is None else g_width),
-        discriminator=cgan_discriminator(input_shape, num_classes, width, projection, spectral_norm, d_depth),
+        generator=cgan_generator(input_shape, num_classes, latent_dim, 3 * positive_int("width", width) // 2 if g_width is None else g_width, levels),
+        discriminator=cgan_discriminator(input_shape, num_classes, width, projection, spectral_norm, d_depth, levels),
         num_classes=num_classes,
         seed=seed,
         ema_momentum=ema_momentum,
@@ -111,5 +117,3 @@ def cgan(
 
 
 cgan.test_options = {"input_shape": (8, 8, 1), "num_classes": 3, "latent_dim": 4, "width": 4}
-cgan.needs_labels = True
-"""``kgan train`` loads the dataset's labels for this architecture."""
