@@ -409,10 +409,10 @@ def _check_tensorboard() -> None:
 
 def _load_data(options: RunOptions, build) -> _Data:
     """The dataset(s) the architecture trains on, checked against what it needs."""
-    from kgan import datasets
+    from kgan import architectures, datasets
 
-    needs_labels = bool(getattr(build, "needs_labels", False))
-    two_domains = bool(getattr(build, "needs_second_domain", False))
+    needs_labels = architectures.trains_on(build) == "labelled samples"
+    two_domains = architectures.trains_on(build) == "two domains"
     if two_domains and options.dataset_b is None:
         raise ConfigurationError(
             f"The {options.architecture} architecture trains on two image domains; name the second with --dataset-b "
@@ -474,9 +474,9 @@ def _start_run(gan, options: RunOptions, model_options: dict, data: _Data, paral
                 "loss": options.loss if isinstance(options.loss, str) else losses.serialize(gan.gan_loss),
                 "epochs": options.epochs,
                 "batch_size": batch_size,
-                "latent_dim": gan.latent_dim,
+                "latent_dim": gan.capabilities.latent_dim,
                 "seed": options.seed,
-                "d_steps": gan.d_steps,
+                "d_steps": gan.get_compile_config().get("d_steps", 1),
                 "architecture_options": model_options,
             }
         ),

@@ -458,7 +458,7 @@ def harden_command(dataset, gans, train_gan, gan_epochs, probe_gans, probe_epoch
         from kgan import architectures
 
         build = architectures.get(train_gan)  # an unknown name is refused here, with the names there are
-        if getattr(build, "needs_second_domain", False):
+        if architectures.trains_on(build) == "two domains":
             raise ConfigurationError(f"--train-gan {train_gan}: hardening needs a generator of single images (dcgan, mlp, cgan); {train_gan} makes two domains.")
     try:
         x, y = datasets.load(dataset, with_labels=True)

@@ -107,5 +107,3 @@ def cogan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 32, seed:
 
 
 cogan.test_options = {"input_shape": (8, 8, 1), "latent_dim": 4, "width": 4, "fixed_latents": 8}
-cogan.needs_second_domain = True
-"""``kgan train`` needs ``--dataset-b`` (domain B) for this architecture."""

@@ -101,5 +101,3 @@ def cyclegan(
 
 
 cyclegan.test_options = {"input_shape": (8, 8, 1), "width": 2, "n_res": 1, "pool_size": 4}
-cyclegan.needs_second_domain = True
-"""``kgan train`` needs ``--dataset-b`` (the Y domain) for this architecture."""

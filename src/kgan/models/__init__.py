@@ -1,5 +1,6 @@
-"""Models: [`GANModel`][kgan.models.GANModel], its conditional form, and the backend mechanics beneath them."""
+"""Models: [`AdversarialModel`][kgan.models.AdversarialModel], the base of them all; [`GANModel`][kgan.models.GANModel] and its variants; [`CycleGANModel`][kgan.models.CycleGANModel]; the backend mechanics beneath them."""
 
+from kgan.models.adversarial import AdversarialModel
 from kgan.models.capabilities import Capabilities, capabilities_of
 from kgan.models.cogan import CoGANModel
 from kgan.models.conditional import ConditionalGANModel
@@ -8,4 +9,4 @@ from kgan.models.export import export_generator
 from kgan.models.gan_model import GANModel
 from kgan.models.progan import ProGANModel
 
-__all__ = ["GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel", "ProGANModel", "export_generator", "Capabilities", "capabilities_of"]
+__all__ = ["AdversarialModel", "GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel", "ProGANModel", "export_generator", "Capabilities", "capabilities_of"]

@@ -4,7 +4,7 @@ unpaired samples, by sharing the generators' first layers and the discriminators
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, ClassVar
 
 import keras
 import numpy as np
@@ -39,6 +39,8 @@ class CoGANModel(GANModel):
         fixed_latents: Latents for the sample grids, a multiple of 8 (rows alternate A and B).
         **kwargs: As [`GANModel`][kgan.GANModel]. ``replay_size`` works on the pairs.
     """
+
+    trains_on: ClassVar[str] = "two domains"
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, fixed_latents: int = 32, **kwargs):
         if isinstance(fixed_latents, (int, np.integer)) and not isinstance(fixed_latents, bool) and fixed_latents % 8:
@@ -81,8 +83,7 @@ class CoGANModel(GANModel):
         return tuple(rng.uniform(-1, 1, size=(n, *self.domain_shape)).astype("float32") for _ in range(2))
 
     def check_data(self, x: Any, y: Any = None, where: str = "fit") -> None:
-        if not self.compiled or self.gan_loss is None:
-            raise ConfigurationError(f"Call compile() before {where}(), for example gan.compile().")
+        self.check_compiled(where)
         a, b = two_domains(x, y, where, "CoGAN", ("a", "b"))
         if a is None:
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, ClassVar
 
 import keras
 import numpy as np
@@ -57,7 +57,7 @@ class ConditionalGANModel(GANModel):
         num_classes: Number of classes ``K`` (labels ``0 .. K-1``).
         latent_dim: Size of ``z``; read from the generator's first input when omitted.
         fixed_latents: Fixed latents for sample grids, a multiple of ``num_classes``; default
-            ``10 * num_classes``. Grid row ``k`` shows class ``k`` ([`grid_columns`][kgan.models.gan_model.GANModel.grid_columns] columns).
+            ``10 * num_classes``. Grid row ``k`` shows class ``k`` ([`grid_columns`][kgan.models.adversarial.AdversarialModel.grid_columns] columns).
         **kwargs: As [`GANModel`][kgan.GANModel] (``seed``, ``ema_momentum``, ``recipe``, ...).
             ``replay_size`` is refused: remembered fakes would lose their labels.
 
@@ -67,6 +67,8 @@ class ConditionalGANModel(GANModel):
         >>> gan.fit(images, labels, batch_size=32, epochs=10)
         >>> sevens = gan.generate(16, labels=7, seed=0)
     """
+
+    trains_on: ClassVar[str] = "labelled samples"
 
     def __init__(
         self,
@@ -103,9 +105,10 @@ class ConditionalGANModel(GANModel):
         self.num_classes = int(num_classes)
         self.grid_columns = int(fixed_latents) // self.num_classes
 
-    def _check_network_shapes(self):
-        # checked with num_classes in __init__, before the base class reads the shape
-        return tuple(self.generator.output_shape[1:])
+    @classmethod
+    def network_sample_shape(cls, generator: keras.Model, discriminator: keras.Model) -> tuple:
+        # the networks were checked with num_classes in __init__, before the base class asks
+        return tuple(generator.output_shape[1:])
 
     @property
     def capabilities(self) -> Capabilities:

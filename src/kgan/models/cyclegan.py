@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, ClassVar
 
 import keras
 import numpy as np
@@ -13,21 +13,36 @@ from kgan import losses as losses_module
 from kgan.arguments import check_int, check_number
 from kgan.errors import ConfigurationError
 from kgan.losses.reconstruction import CycleConsistencyLoss, IdentityLoss
+from kgan.models.adversarial import AdversarialModel, static_shape
 from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import check_samples, two_domains
-from kgan.models.gan_model import GANModel
 from kgan.models.replay import replay_mix
 
 __all__ = ["CycleGANModel"]
 
-_CYCLE_METRICS = (
-    "g_loss", "f_loss", "cycle_loss", "identity_loss", "d_loss", "dx_loss",
-    "d_real", "d_fake", "g_grad_norm", "f_grad_norm", "d_grad_norm", "dx_grad_norm",
-)
+
+def _image_to_image_shape(generator: keras.Model, discriminator: keras.Model) -> tuple:
+    """The image shape a translating generator keeps and its discriminator reads."""
+    for arg, value in (("generator_g", generator), ("discriminator_y", discriminator)):
+        if not isinstance(value, keras.layers.Layer):
+            raise ConfigurationError(f"{arg} must be a Keras model or layer, received {type(value).__name__}: {value!r}")
+    g_in, g_out, d_in = static_shape(generator, "input"), static_shape(generator, "output"), static_shape(discriminator, "input")
+    if g_out is not None and d_in is not None and g_out != d_in:
+        raise ConfigurationError(
+            f"The generator produces samples of shape {g_out} but the discriminator takes {d_in}. "
+            f"Both networks must agree on one sample shape; rebuild one of them."
+        )
+    shape = d_in if d_in is not None else g_out
+    if shape is None or g_in != shape:
+        raise ConfigurationError(
+            f"A CycleGAN generator maps images to images of the same shape; generator_g takes {g_in} "
+            f"and produces {shape}."
+        )
+    return shape
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class CycleGANModel(GANModel):
+class CycleGANModel(AdversarialModel):
     """Two generators and two discriminators trained on unpaired images of domains X and Y.
 
     In the paper's notation: ``generator_g: X -> Y``, ``generator_f: Y -> X``, ``discriminator_y``
@@ -52,8 +67,25 @@ class CycleGANModel(GANModel):
         pool_size: Past fakes kept per domain for the discriminators (paper: 50; 0 turns it off).
         fixed_inputs: How many images of each domain to keep (taken from the first batch ``fit`` sees,
             saved with the model) for the sample grids: rows ``x``, ``G(x)``, ``y``, ``F(y)``.
-        **kwargs: ``seed``, ``data_range``, ``recipe``, ``name`` as [`GANModel`][kgan.GANModel].
+        **kwargs: ``seed``, ``data_range``, ``recipe``, ``name`` as [`AdversarialModel`][kgan.models.adversarial.AdversarialModel].
+
+    It has no latent space: [`translate()`][kgan.models.cyclegan.CycleGANModel.translate] maps images
+    of one domain to the other, and its [`capabilities`][kgan.models.adversarial.AdversarialModel.capabilities]
+    say so (``latent_dim=None``, ``translates=True``). The networks are attributes ``generator``
+    (G, also ``generator_g``), ``generator_f``, ``discriminator`` (D_Y, also ``discriminator_y``) and
+    ``discriminator_x``.
     """
+
+    trains_on: ClassVar[str] = "two domains"
+
+    optimizer_networks: ClassVar[dict[str, str]] = {
+        "g_optimizer": "generator", "d_optimizer": "discriminator", "f_optimizer": "generator_f", "dx_optimizer": "discriminator_x",
+    }
+    metric_names: ClassVar[tuple[str, ...]] = (
+        "g_loss", "f_loss", "cycle_loss", "identity_loss", "d_loss", "dx_loss",
+        "d_real", "d_fake", "g_grad_norm", "f_grad_norm", "d_grad_norm", "dx_grad_norm",
+    )
+    saved_first: ClassVar[tuple[str, ...]] = ("fixed_x", "fixed_y", "fixed_ready")
 
     def __init__(
         self,
@@ -74,20 +106,27 @@ class CycleGANModel(GANModel):
         for arg, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
             check_number(arg, value, 0)
         check_int("pool_size", pool_size, 0)
-        super().__init__(generator=generator_g, discriminator=discriminator_y, fixed_latents=int(fixed_inputs), **kwargs)
+        check_int("fixed_inputs", fixed_inputs)
+        shape = _image_to_image_shape(generator_g, discriminator_y)
+        super().__init__(sample_shape=shape, **kwargs)
+        self.generator, self.discriminator = generator_g, discriminator_y  # names kept from kgan 0.1's files
         self.generator_f, self.discriminator_x = generator_f, discriminator_x
         self.cycle_weight, self.identity_weight, self.pool_size = float(cycle_weight), float(identity_weight), int(pool_size)
         self.cycle_loss = CycleConsistencyLoss(weight=self.cycle_weight)
         self.identity_loss = IdentityLoss(weight=self.identity_weight)
-        shape = self.sample_shape
+        self._n_fixed = int(fixed_inputs)
+        self.fixed_x = self.add_weight(shape=(self._n_fixed, *shape), initializer="zeros", trainable=False, name="fixed_x")
+        self.fixed_y = self.add_weight(shape=(self._n_fixed, *shape), initializer="zeros", trainable=False, name="fixed_y")
+        self.fixed_ready = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="fixed_ready")
         self.pool_x = self.pool_y = self.pool_x_count = self.pool_y_count = None
         if self.pool_size:
             self.pool_x = self.add_weight(shape=(self.pool_size, *shape), initializer="zeros", trainable=False, name="pool_x")
             self.pool_y = self.add_weight(shape=(self.pool_size, *shape), initializer="zeros", trainable=False, name="pool_y")
             self.pool_x_count = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="pool_x_count")
             self.pool_y_count = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="pool_y_count")
-        self._trackers = [keras.metrics.Mean(name=n) for n in _CYCLE_METRICS]
-        self.grid_columns = int(fixed_inputs)
+        self.grid_columns = self._n_fixed
+        if all(getattr(net, "built", False) for net in (generator_g, generator_f, discriminator_x, discriminator_y)):
+            self.built = True
 
     # --- the paper's names for the networks ---
     @property
@@ -99,39 +138,26 @@ class CycleGANModel(GANModel):
         return self.discriminator
 
     def discriminate_x(self, samples, training: bool = True, augment: bool = True):
-        """``D_X``'s raw outputs, after the compiled augmentation in training (``discriminate`` is ``D_Y``'s)."""
+        """``D_X``'s raw outputs, after the compiled augmentation in training."""
         return self.discriminator_x(self.augmented(samples, training, augment), training=training)
 
-    def _resolve_latent_dim(self, latent_dim):
-        return None
+    def discriminate_y(self, samples, training: bool = True, augment: bool = True):
+        """``D_Y``'s raw outputs, after the compiled augmentation in training."""
+        return self.discriminator(self.augmented(samples, training, augment), training=training)
 
     @property
     def capabilities(self) -> Capabilities:
-        return dataclasses.replace(super().capabilities, latent_dim=None, domains=2, translates=True, plain_generator=False)
-
-    def _check_network_shapes(self):
-        shape = super()._check_network_shapes()
-        g_in = tuple(self.generator.input_shape[1:])
-        if shape is None or g_in != shape:
-            raise ConfigurationError(
-                f"A CycleGAN generator maps images to images of the same shape; generator_g takes {g_in} "
-                f"and produces {shape}."
-            )
-        return shape
-
-    def _make_fixed_inputs(self, n: int, seed):
-        self.fixed_x = self.add_weight(shape=(n, *self.sample_shape), initializer="zeros", trainable=False, name="fixed_x")
-        self.fixed_y = self.add_weight(shape=(n, *self.sample_shape), initializer="zeros", trainable=False, name="fixed_y")
-        self.fixed_ready = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="fixed_ready")
-        return None
+        return dataclasses.replace(super().capabilities, domains=2, translates=True, plain_generator=False)
 
     # === Compile: four optimizers ===
 
-    def compile(self, g_optimizer: Any = None, d_optimizer: Any = None, loss: Any = None, f_optimizer: Any = None, dx_optimizer: Any = None, **kwargs) -> None:
+    def compile(self, g_optimizer: Any = None, d_optimizer: Any = None, loss: Any = None, f_optimizer: Any = None, dx_optimizer: Any = None, augment: Any = None, **kwargs) -> None:
         """Configure training: ``g_optimizer`` (G), ``f_optimizer`` (F), ``d_optimizer`` (D_Y),
-        ``dx_optimizer`` (D_X), each default ``Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])``,
-        and the adversarial ``loss`` (default ``recipe["loss"]``). Other keywords go to ``keras.Model.compile``."""
-        for arg in ("d_steps", "shared_generator_pass"):
+        ``dx_optimizer`` (D_X), each default ``Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])``;
+        the adversarial ``loss`` (default ``recipe["loss"]``); ``augment``, the differentiable
+        augmentation of what both discriminators see (default none). Other keywords go to
+        ``keras.Model.compile``."""
+        for arg in ("d_steps", "shared_generator_pass"):  # kgan 0.1 files store the values that mean "as usual"
             if kwargs.pop(arg, None) not in (None, False, 1):
                 raise ConfigurationError(f"CycleGANModel.compile does not take {arg}=; it updates each network once per step.")
         gan_loss = losses_module.get(self.recipe["loss"] if loss is None else loss)
@@ -140,35 +166,8 @@ class CycleGANModel(GANModel):
                 f"CycleGANModel supports adversarial losses without a gradient penalty (bce, lsgan, hinge); "
                 f"received {type(gan_loss).__name__}."
             )
-        super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, loss=gan_loss, augment=kwargs.pop("augment", None), **kwargs)
-        settings = self._optimizer_settings(gan_loss)
-        self.f_optimizer = keras.optimizers.get(f_optimizer) if f_optimizer is not None else keras.optimizers.Adam(**settings)
-        self.dx_optimizer = keras.optimizers.get(dx_optimizer) if dx_optimizer is not None else keras.optimizers.Adam(**settings)
-        if len({id(o) for o in (self.g_optimizer, self.d_optimizer, self.f_optimizer, self.dx_optimizer)}) != 4:
-            raise ConfigurationError("The four optimizers must be four distinct objects (each holds its network's moments).")
-        self.f_optimizer.build(self.generator_f.trainable_variables)
-        self.dx_optimizer.build(self.discriminator_x.trainable_variables)
-
-    def _optimizers(self) -> list:
-        extra = (getattr(self, "f_optimizer", None), getattr(self, "dx_optimizer", None))
-        return super()._optimizers() + [o for o in extra if o is not None]
-
-    def get_compile_config(self) -> dict:
-        config = super().get_compile_config()
-        if config:
-            config["f_optimizer"] = keras.optimizers.serialize(self.f_optimizer)
-            config["dx_optimizer"] = keras.optimizers.serialize(self.dx_optimizer)
-        return config
-
-    def compile_from_config(self, config: dict) -> None:
-        if not config:
-            return
-        self.compile(
-            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
-            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
-            f_optimizer=keras.optimizers.deserialize(config["f_optimizer"]),
-            dx_optimizer=keras.optimizers.deserialize(config["dx_optimizer"]),
-            loss=losses_module.get(config["loss"]),
+        super().compile(
+            loss=gan_loss, augment=augment, g_optimizer=g_optimizer, d_optimizer=d_optimizer, f_optimizer=f_optimizer, dx_optimizer=dx_optimizer, **kwargs
         )
 
     # === Translation ===
@@ -188,6 +187,9 @@ class CycleGANModel(GANModel):
         return self.generator(inputs, training=False)
 
     def generate(self, n: int, seed: int | None = None, batch_size: int = 256) -> np.ndarray:
+        """Not available: a CycleGAN has no latent space. Raises a
+        [`ConfigurationError`][kgan.errors.ConfigurationError] that points to ``translate``, for the
+        habit ``gan.generate(n)`` that other kgan models answer."""
         raise ConfigurationError("A CycleGAN has no latent space to sample; use translate(images, direction='x2y' or 'y2x').")
 
     def sample_fixed(self, n: int | None = None) -> np.ndarray:
@@ -206,24 +208,23 @@ class CycleGANModel(GANModel):
         def generator_losses():
             fake_y = self.generator(x, training=True)
             fake_x = self.generator_f(y, training=True)
-            adv_g = self.gan_loss.generator_loss(self.discriminate(fake_y, training=True), None)
+            adv_g = self.gan_loss.generator_loss(self.discriminate_y(fake_y, training=True), None)
             adv_f = self.gan_loss.generator_loss(self.discriminate_x(fake_x), None)
             cycle = self.cycle_loss(x, self.generator_f(fake_y, training=True)) + self.cycle_loss(y, self.generator(fake_x, training=True))
             total = adv_g + adv_f + cycle
-            logs = {"g_loss": adv_g, "f_loss": adv_f, "cycle_loss": cycle, "_fake_x": fake_x, "_fake_y": fake_y}
+            logs = {"g_loss": adv_g, "f_loss": adv_f, "cycle_loss": cycle}
             if self.identity_weight:
                 identity = self.identity_loss(y, self.generator(y, training=True)) + self.identity_loss(x, self.generator_f(x, training=True))
                 total = total + identity
                 logs["identity_loss"] = identity
-            return (total, total), logs
+            return (total, total), (logs, (fake_x, fake_y))  # the fakes come back for the discriminators
 
-        g_logs, (g_norm, f_norm) = self._optimize_pair(
+        (g_logs, fakes), (g_norm, f_norm) = self._optimize_pair(
             generator_losses,
             (self.generator.trainable_variables, self.g_optimizer),
             (self.generator_f.trainable_variables, self.f_optimizer),
         )
-        fake_x = ops.stop_gradient(g_logs.pop("_fake_x"))
-        fake_y = ops.stop_gradient(g_logs.pop("_fake_y"))
+        fake_x, fake_y = (ops.stop_gradient(f) for f in fakes)
         if self.pool_size:
             fake_x, fake_y = self.on_global_batch(
                 lambda fx, fy: (
@@ -235,8 +236,8 @@ class CycleGANModel(GANModel):
             )
 
         def discriminator_losses():
-            real_y_logits = self.discriminate(y, training=True)
-            fake_y_logits = self.discriminate(fake_y, training=True)
+            real_y_logits = self.discriminate_y(y, training=True)
+            fake_y_logits = self.discriminate_y(fake_y, training=True)
             d_y = self.gan_loss.discriminator_loss(real_y_logits, fake_y_logits)
             d_x = self.gan_loss.discriminator_loss(self.discriminate_x(x), self.discriminate_x(fake_x))
             logs = {"d_loss": d_y, "dx_loss": d_x, "d_real": ops.mean(real_y_logits), "d_fake": ops.mean(fake_y_logits)}
@@ -254,10 +255,10 @@ class CycleGANModel(GANModel):
         x, y = self.unpack_batch(data)
         fake_y, fake_x = self.generator(x, training=False), self.generator_f(y, training=False)
         logs = {
-            "g_loss": self.gan_loss.generator_loss(self.discriminate(fake_y, training=False), None),
+            "g_loss": self.gan_loss.generator_loss(self.discriminate_y(fake_y, training=False), None),
             "f_loss": self.gan_loss.generator_loss(self.discriminate_x(fake_x, training=False), None),
             "cycle_loss": self.cycle_loss(x, self.generator_f(fake_y, training=False)) + self.cycle_loss(y, self.generator(fake_x, training=False)),
-            "d_loss": self.gan_loss.discriminator_loss(self.discriminate(y, training=False), self.discriminate(fake_y, training=False)),
+            "d_loss": self.gan_loss.discriminator_loss(self.discriminate_y(y, training=False), self.discriminate_y(fake_y, training=False)),
             "dx_loss": self.gan_loss.discriminator_loss(self.discriminate_x(x, training=False), self.discriminate_x(fake_x, training=False)),
         }
         return self._update_trackers(logs)
@@ -281,11 +282,8 @@ class CycleGANModel(GANModel):
             self.fixed_ready.assign(1)
 
     def get_config(self) -> dict:
-        config = super().get_config()
-        for key in ("generator", "discriminator", "latent_dim", "ema_momentum", "replay_size", "replay_fraction", "fixed_latents"):
-            config.pop(key, None)
         return {
-            **config,
+            **super().get_config(),
             "generator_g": keras.saving.serialize_keras_object(self.generator),
             "generator_f": keras.saving.serialize_keras_object(self.generator_f),
             "discriminator_x": keras.saving.serialize_keras_object(self.discriminator_x),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, ClassVar
 
 import keras
 import numpy as np
@@ -10,54 +11,45 @@ from keras import ops
 
 from kgan import losses as losses_module
 from kgan.arguments import check_int, check_number
-from kgan.errors import ConfigurationError, KganError
-from kgan.models.backend import GANTrainer
+from kgan.errors import ConfigurationError
+from kgan.models.adversarial import AdversarialModel, static_shape
 from kgan.models.capabilities import Capabilities
-from kgan.models.data_checks import check_samples, first_batch
-from kgan.models.diffaugment import diff_augment, parse_policy
 from kgan.models.replay import replay_mix
 
 __all__ = ["GANModel"]
 
-_METRIC_NAMES = (
-    "d_loss",
-    "g_loss",
-    "d_real",
-    "d_fake",
-    "d_acc_real",
-    "d_acc_fake",
-    "d_grad_norm",
-    "g_grad_norm",
-    "penalty",
-)
+
+def latent_dim_of(generator: keras.Model, latent_dim: int | None) -> int:
+    """``latent_dim``, checked against the generator's input, or read from it when ``None``."""
+    from_generator = static_shape(generator, "input")
+    if latent_dim is None:
+        if from_generator is None or len(from_generator) != 1 or from_generator[0] is None:
+            raise ConfigurationError(
+                "latent_dim could not be read from the generator's input "
+                f"(input shape {from_generator}); pass latent_dim=N explicitly."
+            )
+        return int(from_generator[0])
+    latent_dim = check_int("latent_dim", latent_dim)
+    if from_generator is not None and len(from_generator) == 1 and from_generator[0] not in (None, latent_dim):
+        raise ConfigurationError(
+            f"latent_dim={latent_dim} but the generator takes inputs of size {from_generator[0]}; "
+            f"drop latent_dim or build the generator with Input(shape=({latent_dim},))."
+        )
+    return int(latent_dim)
 
 
-DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5, "batch_size": 64, "augment": None}
-"""What ``compile()`` (loss, Adam settings, differentiable augmentation) and ``kgan train`` (batch size)
-use for what they are not given, unless the model carries its own ``recipe``."""
-
-
-def _static_shape(model: Any, which: str) -> tuple | None:
-    """``model.input_shape[1:]`` / ``model.output_shape[1:]`` when known and single, else ``None``."""
-    try:
-        shape = getattr(model, f"{which}_shape")
-    except (AttributeError, ValueError, RuntimeError):
+def _check_ema(ema_momentum: float | None) -> float | None:
+    if ema_momentum is None:
         return None
-    if not isinstance(shape, tuple) or not shape or isinstance(shape[0], (tuple, list)):
-        return None
-    return tuple(shape[1:])
-
-
-class _EpochCounter(keras.callbacks.Callback):
-    """Keeps ``model.completed_epochs`` equal to the number of finished epochs."""
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not getattr(self.model, "stop_reason", None):  # an epoch cut short by a NaN did not complete
-            self.model.completed_epochs.assign(epoch + 1)
+    if isinstance(ema_momentum, bool) or not 0.0 < float(ema_momentum) < 1.0:
+        raise ConfigurationError(
+            f"ema_momentum must be None or a number in (0, 1), typically 0.999, received {ema_momentum!r}"
+        )
+    return float(ema_momentum)
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class GANModel(GANTrainer, keras.Model):
+class GANModel(AdversarialModel):
     """A GAN as a Keras model: ``fit`` trains the discriminator and the generator in turn.
 
     Each training step runs ``d_steps`` discriminator updates, each on fresh fakes ``G(z)`` with
@@ -101,6 +93,10 @@ class GANModel(GANTrainer, keras.Model):
         >>> samples = gan.generate(16, seed=0)
     """
 
+    optimizer_networks: ClassVar[dict[str, str]] = {"g_optimizer": "generator", "d_optimizer": "discriminator"}
+    metric_names: ClassVar[tuple[str, ...]] = ("d_loss", "g_loss", "d_real", "d_fake", "d_acc_real", "d_acc_fake", "d_grad_norm", "g_grad_norm", "penalty")
+    saved_first: ClassVar[tuple[str, ...]] = ("fixed_latents",)
+
     def __init__(
         self,
         generator: keras.Model,
@@ -115,127 +111,66 @@ class GANModel(GANTrainer, keras.Model):
         replay_fraction: float = 0.5,
         **kwargs,
     ):
-        super().__init__(**kwargs)
         for arg, value in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(value, keras.layers.Layer):
                 raise ConfigurationError(
                     f"{arg} must be a Keras model or layer, received {type(value).__name__}: {value!r}"
                 )
+        latent_dim = latent_dim_of(generator, latent_dim)
+        sample_shape = type(self).network_sample_shape(generator, discriminator)
+        ema_momentum = _check_ema(ema_momentum)
+        check_int("fixed_latents", fixed_latents)
+        check_int("replay_size", replay_size, 0, meaning=" (0: no replay)")
+        check_number("replay_fraction", replay_fraction, 0, 1)
+        if replay_size and sample_shape is None:
+            raise ConfigurationError("replay_size needs networks with a known sample shape (build them first).")
+        super().__init__(sample_shape=sample_shape, seed=seed, data_range=data_range, recipe=recipe, **kwargs)
         # === Networks ===
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = self._resolve_latent_dim(latent_dim)
-        self.sample_shape = self._check_network_shapes()
-        # === Config ===
-        self.seed = seed
-        self.data_range = self._resolve_data_range(data_range)
-        unknown = set(recipe or {}) - set(DEFAULT_RECIPE)
-        if unknown:
-            raise ConfigurationError(f"recipe keys must be among {sorted(DEFAULT_RECIPE)}, received {sorted(unknown)}")
-        self.recipe = {**DEFAULT_RECIPE, **(recipe or {})}
+        self.latent_dim = latent_dim
         # === State ===
-        self.noise_seed = keras.random.SeedGenerator(seed, name="noise_seed")
-        self.ema_momentum = self._resolve_ema(ema_momentum)
+        self.ema_momentum = ema_momentum
         self.generator_ema = None
         if self.ema_momentum is not None:
             self.generator_ema = keras.models.clone_model(generator)
             self.generator_ema.trainable = False
             for target, source in zip(self.generator_ema.weights, generator.weights, strict=True):
                 target.assign(source)
-        check_int("fixed_latents", fixed_latents)
         self._n_fixed = int(fixed_latents)
-        self.fixed_latents = self._make_fixed_inputs(int(fixed_latents), seed)
-        self.completed_epochs = self.add_weight(
-            shape=(), dtype="int64", initializer="zeros", trainable=False, name="completed_epochs"
+        self.fixed_latents = self.add_weight(
+            shape=(self._n_fixed, self.latent_dim),
+            initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0, seed=1234 if seed is None else seed),
+            trainable=False,
+            name="fixed_latents",
         )
-        self.replay_size, self.replay_fraction = self._resolve_replay(replay_size, replay_fraction)
+        self.replay_size, self.replay_fraction = int(replay_size), float(replay_fraction)
         self.replay_buffer = self.replay_count = None
         if self.replay_size:
-            if self.sample_shape is None:
-                raise ConfigurationError("replay_size needs networks with a known sample shape (build them first).")
             self.replay_buffer = self.add_weight(
                 shape=(self.replay_size, *self.sample_shape), initializer="zeros", trainable=False, name="replay_buffer"
             )
             self.replay_count = self.add_weight(
                 shape=(), dtype="int64", initializer="zeros", trainable=False, name="replay_count"
             )
-        self._trackers = [keras.metrics.Mean(name=n) for n in _METRIC_NAMES]
-        self.gan_loss: losses_module.GANLoss | None = None
         self.d_steps = 1
         self.shared_generator_pass = False
-        self.augment: tuple[str, ...] = ()
-        self.stop_reason: str | None = None
         if getattr(generator, "built", False) and getattr(discriminator, "built", False):
             self.built = True
 
-    def _make_fixed_inputs(self, n: int, seed: int | None):
-        """The fixed latents ``(n, latent_dim)``, drawn once and saved; models without a latent override."""
-        return self.add_weight(
-            shape=(n, self.latent_dim),
-            initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0, seed=1234 if seed is None else seed),
-            trainable=False,
-            name="fixed_latents",
-        )
-
-    # === Construction checks ===
-
-    def _resolve_latent_dim(self, latent_dim: int | None) -> int:
-        from_generator = _static_shape(self.generator, "input")
-        if latent_dim is None:
-            if from_generator is None or len(from_generator) != 1 or from_generator[0] is None:
-                raise ConfigurationError(
-                    "latent_dim could not be read from the generator's input "
-                    f"(input shape {from_generator}); pass latent_dim=N explicitly."
-                )
-            return int(from_generator[0])
-        latent_dim = check_int("latent_dim", latent_dim)
-        if from_generator is not None and len(from_generator) == 1 and from_generator[0] not in (None, latent_dim):
-            raise ConfigurationError(
-                f"latent_dim={latent_dim} but the generator takes inputs of size {from_generator[0]}; "
-                f"drop latent_dim or build the generator with Input(shape=({latent_dim},))."
-            )
-        return int(latent_dim)
-
-    def _check_network_shapes(self) -> tuple | None:
-        g_out = _static_shape(self.generator, "output")
-        d_in = _static_shape(self.discriminator, "input")
+    @classmethod
+    def network_sample_shape(cls, generator: keras.Model, discriminator: keras.Model) -> tuple | None:
+        """The sample shape both networks agree on (``None`` if neither declares it), or a
+        [`ConfigurationError`][kgan.errors.ConfigurationError]. Called on the class, before the model
+        exists; subclasses whose networks take or give more than one tensor override it."""
+        g_out = static_shape(generator, "output")
+        d_in = static_shape(discriminator, "input")
         if g_out is not None and d_in is not None and g_out != d_in:
             raise ConfigurationError(
                 f"The generator produces samples of shape {g_out} but the discriminator takes {d_in}. "
                 f"Both networks must agree on one sample shape; rebuild one of them."
             )
         return d_in if d_in is not None else g_out
-
-    @staticmethod
-    def _resolve_ema(ema_momentum: float | None) -> float | None:
-        if ema_momentum is None:
-            return None
-        if isinstance(ema_momentum, bool) or not 0.0 < float(ema_momentum) < 1.0:
-            raise ConfigurationError(
-                f"ema_momentum must be None or a number in (0, 1), typically 0.999, received {ema_momentum!r}"
-            )
-        return float(ema_momentum)
-
-    @staticmethod
-    def _resolve_replay(size: Any, fraction: Any) -> tuple[int, float]:
-        check_int("replay_size", size, 0, meaning=" (0: no replay)")
-        check_number("replay_fraction", fraction, 0, 1)
-        return int(size), float(fraction)
-
-    def _resolve_data_range(self, data_range: Any) -> tuple[float, float] | None:
-        if data_range == "auto":
-            return (-1.0, 1.0) if self.sample_shape is not None and len(self.sample_shape) == 3 else None
-        if data_range is None:
-            return None
-        try:
-            low, high = (float(v) for v in data_range)
-        except (TypeError, ValueError):
-            low, high = 1.0, 0.0
-        if not low < high:
-            raise ConfigurationError(
-                f"data_range must be 'auto', None or (low, high) with low < high, received {data_range!r}"
-            )
-        return (low, high)
 
     # === Compile ===
 
@@ -275,140 +210,37 @@ class GANModel(GANTrainer, keras.Model):
         Raises:
             ConfigurationError: For ``d_steps < 1`` or arguments a GAN cannot use.
         """
-        for bad in ("optimizer", "metrics", "weighted_metrics", "loss_weights"):
-            if bad in kwargs:
-                raise ConfigurationError(
-                    f"GANModel.compile does not take {bad}=; use g_optimizer= and d_optimizer= for the "
-                    f"two optimizers, and loss= for the adversarial objective."
-                )
         gan_loss = losses_module.get(self.recipe["loss"] if loss is None else loss)
         if d_steps is None:
             d_steps = gan_loss.default_d_steps
         check_int("d_steps", d_steps, meaning=" (discriminator updates per generator update)")
-        settings = self._optimizer_settings(gan_loss)
-        g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else keras.optimizers.Adam(**settings)
-        d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else keras.optimizers.Adam(**settings)
-        if g_opt is d_opt:
-            raise ConfigurationError(
-                "g_optimizer and d_optimizer are the same object; each network needs its own optimizer "
-                "(its moments belong to its variables). Pass two instances."
-            )
         if shared_generator_pass and d_steps != 1:
             raise ConfigurationError(
                 f"shared_generator_pass=True updates D and G once each from one generator pass, so it "
                 f"needs d_steps=1; received d_steps={d_steps}."
             )
-        augment = parse_policy(self.recipe.get("augment") if augment == "recipe" else augment)
-        if augment and (self.sample_shape is None or len(self.sample_shape) != 3):
-            raise ConfigurationError(
-                f"augment={','.join(augment)!r} transforms images (batch, H, W, C); this model's samples "
-                f"have shape {self.sample_shape}. Pass augment=None."
-            )
-        if keras.backend.backend() == "torch" and kwargs.get("jit_compile") is True and gan_loss.penalty is not None:
-            raise ConfigurationError(
-                "jit_compile=True on the torch backend compiles the step with torch.compile, whose autograd "
-                "does not support the double backward a gradient penalty needs ('torch.compile with "
-                "aot_autograd does not currently support double backward'). Use jit_compile=False (the torch "
-                "default), or the JAX backend, whose compiled steps take gradient penalties."
-            )
-        self.gan_loss, self.d_steps = gan_loss, int(d_steps)
-        self.shared_generator_pass = bool(shared_generator_pass)
-        self.augment = augment
-        self.g_optimizer, self.d_optimizer = g_opt, d_opt
-        # model.optimizer is the generator's: its `iterations` counts training steps for callbacks.
-        super().compile(optimizer=g_opt, **kwargs)
-        self._build_optimizers()
-
-    def _optimizer_settings(self, gan_loss) -> dict:
-        """Adam settings for ``compile`` without optimizers: the recipe's, unless the chosen loss needs
-        its own (``GANLoss.default_optimizer``) and the recipe was made for another loss."""
-        recipe_settings = {"learning_rate": self.recipe["learning_rate"], "beta_1": self.recipe["beta_1"]}
-        if gan_loss.default_optimizer is None:
-            return recipe_settings
-        try:
-            recipe_loss = losses_module.get(self.recipe["loss"])
-        except KganError:  # a recipe naming a loss that is not installed: use the loss's own settings
-            recipe_loss = None
-        if recipe_loss is not None and type(recipe_loss) is type(gan_loss):
-            return recipe_settings
-        return dict(gan_loss.default_optimizer)
-
-    def _optimizers(self) -> list:
-        """Every optimizer the model trains with (none before ``compile``): the state a backend carries
-        from step to step."""
-        return [o for o in (getattr(self, "g_optimizer", None), getattr(self, "d_optimizer", None)) if o is not None]
-
-    def _build_optimizers(self) -> None:
-        if self.generator.built and not self.g_optimizer.built:
-            self.g_optimizer.build(self.generator.trainable_variables)
-        if self.discriminator.built and not self.d_optimizer.built:
-            self.d_optimizer.build(self.discriminator.trainable_variables)
+        super().compile(loss=gan_loss, augment=augment, g_optimizer=g_optimizer, d_optimizer=d_optimizer, **kwargs)
+        self.d_steps, self.shared_generator_pass = int(d_steps), bool(shared_generator_pass)
 
     def get_compile_config(self) -> dict:
-        if not self.compiled or self.gan_loss is None:
-            return {}
-        return {
-            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-            "loss": losses_module.serialize(self.gan_loss),
-            "d_steps": self.d_steps,
-            "shared_generator_pass": self.shared_generator_pass,
-            "augment": ",".join(self.augment) or None,
-        }
-
-    def compile_from_config(self, config: dict) -> None:
-        if not config:
-            return
-        self.compile(
-            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
-            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
-            loss=losses_module.get(config["loss"]),
-            d_steps=config["d_steps"],
-            shared_generator_pass=config.get("shared_generator_pass", False),
-            augment=config.get("augment"),
-        )
+        config = super().get_compile_config()
+        if config:
+            config.update(d_steps=self.d_steps, shared_generator_pass=self.shared_generator_pass)
+        return config
 
     # === What the model can do ===
 
     @property
     def capabilities(self) -> Capabilities:
-        """What this model can do (latent space, classes, domains, sample shape), declared by its class
-        and read by [`kgan.train`][kgan.runs.train], `kgan.augment`, the CLI and `kgan.testing`. A subclass
-        that changes what the model can do overrides this (``dataclasses.replace(super().capabilities, ...)``)."""
-        return Capabilities(latent_dim=self.latent_dim, sample_shape=None if self.sample_shape is None else tuple(self.sample_shape))
+        """What this model can do: [`AdversarialModel.capabilities`][kgan.models.adversarial.AdversarialModel.capabilities]
+        with its ``latent_dim``."""
+        return dataclasses.replace(super().capabilities, latent_dim=self.latent_dim)
 
     # === Sampling ===
 
-    @property
-    def generator_steps(self) -> int:
-        """Generator updates so far (``g_optimizer.iterations`` as a Python int, on every backend and
-        under ``tf.distribute``, whose replicated variables ``int()`` cannot read)."""
-        # one reading for the model and its callbacks (which also serve models without this property)
-        from kgan.models.counting import generator_steps
-
-        return generator_steps(self)
-
-    def random_normal(self, shape):
-        """Standard normal draws of ``shape`` for this step's batch, from the model's noise state.
-
-        Use this (and [`random_integers()`][kgan.models.gan_model.GANModel.random_integers]) for every
-        random draw inside a training step instead of ``keras.random.*(seed=self.noise_seed)``: the
-        first dimension is the batch, and under data parallelism each replica gets its own rows of one
-        draw for the global batch (a bare ``keras.random`` call would give every replica the same
-        numbers). The state is saved with the model, so a resumed run draws what the uninterrupted one
-        would have. ``kgan.testing.check_training_step`` finds draws that bypass it."""
-        shape = tuple(shape)
-        return self.replica_draw(lambda m: keras.random.normal((m, *shape[1:]), seed=self.noise_seed), shape[0])
-
-    def random_integers(self, shape, minval: int, maxval: int):
-        """Integers uniform in ``[minval, maxval)`` of ``shape`` (first dimension: the batch), drawn
-        like [`random_normal()`][kgan.models.gan_model.GANModel.random_normal]."""
-        shape = tuple(shape)
-        return self.replica_draw(lambda m: keras.random.randint((m, *shape[1:]), minval, maxval, seed=self.noise_seed), shape[0])
-
     def sample_latents(self, n, seed: Any = None):
         """``z ~ N(0, I)`` of shape ``(n, latent_dim)``. ``seed=None`` uses the training noise state
-        ([`random_normal()`][kgan.models.gan_model.GANModel.random_normal])."""
+        ([`random_normal()`][kgan.models.adversarial.AdversarialModel.random_normal])."""
         if seed is not None:
             return keras.random.normal((n, self.latent_dim), seed=seed)
         return self.random_normal((n, self.latent_dim))
@@ -421,9 +253,6 @@ class GANModel(GANTrainer, keras.Model):
     def sampling_generator(self) -> keras.Model:
         """The generator used for sampling: the weight average when ``ema_momentum`` is set."""
         return self.generator if self.generator_ema is None else self.generator_ema
-
-    grid_columns: int | None = None
-    """Columns of the sample grids (``None``: square); conditional models put one class per row."""
 
     def sample_fixed(self, n: int | None = None) -> np.ndarray:
         """Samples from the first ``n`` (default all) `fixed_latents`, in inference mode, with
@@ -462,16 +291,6 @@ class GANModel(GANTrainer, keras.Model):
         return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype(np.float32)
 
     # === Loss computations (backend-independent) ===
-
-    def augmented(self, samples, training: bool = True, augment: bool = True):
-        """``samples`` after the differentiable augmentation given to ``compile(augment=...)``, in
-        training with ``augment`` (unchanged otherwise). Every input of a discriminator goes through
-        it, ``augment=False`` saying that this input deliberately is not augmented (a gradient
-        penalty's): a subclass that calls a discriminator network itself passes the input through it
-        first (``kgan.testing.check_training_step`` finds discriminator calls that skip it)."""
-        if augment and training and self.augment:
-            return self.on_global_batch(lambda s: diff_augment(s, self.augment, self.noise_seed), samples)
-        return samples
 
     def discriminate(self, samples, labels=None, training: bool = True, augment: bool = True):
         """D's raw outputs ``(batch, 1)``, after the compiled differentiable augmentation in training.
@@ -619,86 +438,18 @@ class GANModel(GANTrainer, keras.Model):
         _, g_logs = self.compute_generator_loss(real, labels, training=False)
         return self._update_trackers({**d_logs, **g_logs})
 
-    def unpack_batch(self, data):
-        """``(real, labels)`` from what the data pipeline yields: ``x``, ``(x,)`` or ``(x, y)``."""
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return x, y
-
-    def example_data(self, n: int = 16, seed: int = 0) -> tuple:
-        """Random ``(x, y)`` in the structure ``fit(x, y)`` takes: ``n`` samples uniform in [-1, 1]
-        and ``y=None``; models that train on labels or a second domain return those as ``y``.
-        For tests and [`kgan.testing.check_architecture()`][kgan.testing.check_architecture]."""
-        x = np.random.default_rng(seed).uniform(-1, 1, size=(n, *self.sample_shape)).astype("float32")
-        return x, None
-
-    # === Metrics ===
-
-    @property
-    def metrics(self):
-        return list(self._trackers)
-
-    def _update_trackers(self, logs: dict) -> dict:
-        out = {}
-        for tracker in self._trackers:
-            if tracker.name in logs:
-                tracker.update_state(logs[tracker.name])
-                out[tracker.name] = tracker.result()
-        return out
-
-    # === Data checks ===
-
-    def check_data(self, x: Any, y: Any = None, where: str = "fit") -> None:
-        """Refuse data this model cannot train on, before anything runs: the model must be compiled,
-        and the first batch of ``x`` (array, ``tf.data`` or ``PyDataset``; ``y`` labels or a second
-        domain) must have the model's sample shape, a float dtype and values in ``data_range``.
-        ``fit`` and ``evaluate`` call it; subclasses extend it for their labels or domains.
-
-        Raises:
-            kgan.errors.ConfigurationError: Not compiled.
-            kgan.errors.DataError: Wrong shape, dtype or range, naming ``where``.
-        """
-        if not self.compiled or self.gan_loss is None:
-            raise ConfigurationError(
-                f"Call compile() before {where}(), for example gan.compile(loss='bce')."
-            )
-        samples, _ = first_batch(x, y)
-        if samples is not None:
-            check_samples(samples, self.sample_shape, self.data_range, where=f"the data given to {where}")
-
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """``keras.Model.fit``, after checking the data's shape, dtype and range against the model.
-
-        The model counts finished epochs in `completed_epochs` (saved with it, so a resumed run
-        knows where it stopped); the counter is updated before any user callback sees the epoch end.
-        """
-        self.check_data(x, y, "fit")
-        self.check_distribution()
-        if len(args) >= 4:  # fit(x, y, batch_size, epochs, verbose, callbacks, ...) positionally
-            raise ConfigurationError("Pass fit's arguments after y by keyword (epochs=..., callbacks=...).")
-        kwargs["callbacks"] = [_EpochCounter(), *list(kwargs.get("callbacks") or [])]
-        self.stop_reason = None
-        return super().fit(x, y, *args, **kwargs)
-
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        """``keras.Model.evaluate``: the same losses as training, without updates."""
-        self.check_data(x, y, "evaluate")
-        return super().evaluate(x, y, *args, **kwargs)
-
     # === Saving ===
 
     def get_config(self) -> dict:
         return {
-            "name": self.name,
+            **super().get_config(),
             "fixed_latents": self._n_fixed,
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "latent_dim": self.latent_dim,
-            "seed": self.seed,
-            "data_range": None if self.data_range is None else list(self.data_range),
             "ema_momentum": self.ema_momentum,
             "replay_size": self.replay_size,
             "replay_fraction": self.replay_fraction,
-            "recipe": {k: (losses_module.serialize(v) if isinstance(v, losses_module.GANLoss) else v) for k, v in self.recipe.items()},
         }
 
     @classmethod
@@ -708,12 +459,3 @@ class GANModel(GANTrainer, keras.Model):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 
-    def save_own_variables(self, store) -> None:
-        super().save_own_variables(store)
-        store["noise_seed_state"] = self.noise_seed.state
-
-    def load_own_variables(self, store) -> None:
-        keys = list(store.keys())
-        if "noise_seed_state" in keys:
-            self.noise_seed.state.assign(store["noise_seed_state"])
-        super().load_own_variables({k: store[k] for k in keys if k != "noise_seed_state"})

@@ -65,9 +65,9 @@ def load_gan(path: str | os.PathLike, safe_mode: bool = True):
 
     Raises:
         kgan.errors.DataError: Missing file, another format, a truncated or corrupt archive, a file
-            carrying code in safe mode, or a model that is not a GANModel.
+            carrying code in safe mode, or a model that is not a kgan model.
     """
-    from kgan.models.gan_model import GANModel
+    from kgan.models.adversarial import AdversarialModel
 
     p = Path(path)
     if not p.exists():
@@ -89,6 +89,6 @@ def load_gan(path: str | os.PathLike, safe_mode: bool = True):
             f"Model file {str(p)!r} could not be loaded ({type(exc).__name__}: {_innermost(exc)}); it may be corrupt, "
             f"edited, or from an incompatible version."
         ) from exc
-    if not isinstance(model, GANModel):
-        raise DataError(f"Model file {str(p)!r} holds a {type(model).__name__}, not a kgan GANModel.")
+    if not isinstance(model, AdversarialModel):
+        raise DataError(f"Model file {str(p)!r} holds a {type(model).__name__}, not a kgan GANModel or CycleGANModel (a kgan AdversarialModel).")
     return model

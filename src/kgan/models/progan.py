@@ -116,14 +116,15 @@ class ProGANModel(GANModel):
         """The side of each of the generator's outputs, smallest first."""
         return [int(o.shape[1]) for o in self.generator.outputs]
 
-    def _check_network_shapes(self):
-        shapes = [tuple(o.shape[1:]) for o in self.generator.outputs]
+    @classmethod
+    def network_sample_shape(cls, generator: keras.Model, discriminator: keras.Model) -> tuple:
+        shapes = [tuple(o.shape[1:]) for o in generator.outputs]
         if len(shapes) < 2:
             raise ConfigurationError("A ProGAN generator outputs one image per resolution, at least two; it has one output.")
         for (h0, _, c0), (h1, _, c1) in zip(shapes, shapes[1:]):
             if h1 != 2 * h0 or c0 != c1:
                 raise ConfigurationError(f"ProGAN generator outputs must double in size with equal channels; got {shapes}.")
-        d_inputs = [tuple(i.shape[1:]) for i in self.discriminator.inputs]
+        d_inputs = [tuple(i.shape[1:]) for i in discriminator.inputs]
         if len(d_inputs) != 2 or d_inputs[0] != shapes[-1] or d_inputs[1] != (2 * len(shapes) - 1,):
             raise ConfigurationError(
                 f"A ProGAN discriminator takes [images {shapes[-1]}, gates ({2 * len(shapes) - 1},)]; it takes {d_inputs}."

@@ -37,7 +37,7 @@ class RelativisticGAN(kgan.GANModel):
         return loss, {"g_loss": loss}
 
 
-def ragan(input_shape=(2,), latent_dim=16, width=32, units=128, depth=3, seed=None, **kwargs):
+def ragan(input_shape=(2,), latent_dim=16, width=32, units=128, depth=3, seed=None, **kwargs) -> RelativisticGAN:
     """An uncompiled RelativisticGAN: MLP networks for ``(d,)`` vectors, DCGAN networks for images."""
     if seed is not None:
         keras.utils.set_random_seed(seed)
