@@ -89,6 +89,10 @@ def test_the_argmax_rule_gives_the_baseline_the_hardened_classifiers_rate(traine
         augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], trade_off_rates=(0.1, 2))
     with pytest.raises(ConfigurationError, match="'hardened' or 'baseline'"):
         result.rejects(x[:2], "other")
+    with pytest.raises(ConfigurationError, match="no setting 'epoch'; the settings are num_classes, build_classifier, epochs"):
+        augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], epoch=3)
+    settings = augment.HardeningSettings(epochs=2, n_probe=10)
+    assert augment.HardeningSettings.with_options(settings, {"seed": 3}) == augment.HardeningSettings(epochs=2, n_probe=10, seed=3)
 
 
 def test_untrained_fakes_add_a_freshly_initialised_copy_of_each_generator(trained_gans):

@@ -19,7 +19,12 @@ from kgan.augment.checks import (
 )
 from kgan.augment.classifier import small_classifier
 from kgan.augment.datasets import ConditionalFakesDataset, RejectClassDataset
-from kgan.augment.harden import HardeningResult, harden, stratified_split
+from kgan.augment.harden import (
+    HardeningResult,
+    HardeningSettings,
+    harden,
+    stratified_split,
+)
 from kgan.augment.measure import AugmentationGain, measure_augmentation
 from kgan.augment.probes import digit_blends, inverted, uniform_noise
 from kgan.augment.rejecting import RejectingClassifier, equal_rate_threshold
@@ -49,6 +54,7 @@ __all__ = [
     "digit_blends",
     "equal_rate_threshold",
     "harden",
+    "HardeningSettings",
     "head_kind",
     "inverted",
     "measure_augmentation",

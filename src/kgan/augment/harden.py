@@ -44,7 +44,7 @@ from kgan.augment.rejecting import RejectingClassifier, equal_rate_threshold, re
 from kgan.augment.sources import as_source
 from kgan.errors import ConfigurationError, DataError
 
-__all__ = ["HardeningResult", "harden", "stratified_split"]
+__all__ = ["HardeningResult", "HardeningSettings", "harden", "stratified_split"]
 
 
 def stratified_split(y: np.ndarray, held_out: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -206,34 +206,11 @@ def _fit_settings(classifier: keras.Model, learning_rate: float) -> None:
     )
 
 
-def harden(
-    x: np.ndarray,
-    y: np.ndarray,
-    gans: Any,
-    probe_gans: Any,
-    num_classes: int | None = None,
-    build_classifier: Callable[[tuple, int], keras.Model] | None = None,
-    epochs: int = 16,
-    batch_size: int = 64,
-    fake_ratio: float = 0.5,
-    hard_negatives: float = 0.25,
-    held_out: float = 0.2,
-    n_probe: int = 1000,
-    learning_rate: float = 1e-3,
-    seed: int = 0,
-    verbose: int = 0,
-    untrained_fakes: bool = True,
-    false_reject_rate: float | None = 0.05,
-    trade_off_rates: tuple = (0.005, 0.01, 0.02, 0.05),
-) -> HardeningResult:
-    """Train a baseline and a hardened classifier side by side and measure what each rejects.
+@dataclasses.dataclass(frozen=True)
+class HardeningSettings:
+    """How [`harden()`][kgan.augment.harden.harden] trains and compares the two classifiers.
 
-    Args:
-        x: Real images ``(n, H, W, C)`` in ``[-1, 1]``.
-        y: Integer classes ``(n,)`` (or one-hot ``(n, K)``).
-        gans: The generator(s) whose fakes the hardened classifier trains on (what
-            [`FakeSource`][kgan.augment.FakeSource] accepts, or a [`FakePool`][kgan.augment.FakePool]).
-        probe_gans: Different generator(s), whose fakes are a probe set (never seen in training).
+    Attributes:
         num_classes: ``K``; default ``max(y) + 1``.
         build_classifier: ``(input_shape, num_outputs) -> keras.Model`` with a softmax or logit head;
             default [`small_classifier()`][kgan.augment.small_classifier]. Called once per model, after the same seed.
@@ -259,15 +236,63 @@ def harden(
         trade_off_rates: Further false-reject rates at which both are compared on every probe set
             (``report["trade_off"]``): rejecting more real digits buys more rejected probes, and
             the hardened classifier's advantage differs from one probe set to another along the way.
+    """
+
+    num_classes: int | None = None
+    build_classifier: Callable[[tuple, int], keras.Model] | None = None
+    epochs: int = 16
+    batch_size: int = 64
+    fake_ratio: float = 0.5
+    hard_negatives: float = 0.25
+    held_out: float = 0.2
+    n_probe: int = 1000
+    learning_rate: float = 1e-3
+    seed: int = 0
+    verbose: int = 0
+    untrained_fakes: bool = True
+    false_reject_rate: float | None = 0.05
+    trade_off_rates: tuple = (0.005, 0.01, 0.02, 0.05)
+
+    def __post_init__(self):
+        check_number("false_reject_rate", self.false_reject_rate, 0, 1, high_open=True, none=True, meaning=" such as 0.02")
+        for r in self.trade_off_rates:
+            check_number("trade_off_rates", r, 0, 1, high_open=True, meaning=f" in each entry, such as (0.01, 0.05); one of {tuple(self.trade_off_rates)!r}")
+
+    @classmethod
+    def with_options(cls, settings: HardeningSettings | None, options: dict) -> HardeningSettings:
+        """``settings`` (default: the defaults) with the fields named in ``options`` replaced; an
+        unknown name is refused with the names there are."""
+        fields = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(set(options) - set(fields))
+        if unknown:
+            raise ConfigurationError(f"harden() has no setting {unknown[0]!r}; the settings are {', '.join(fields)}.")
+        return dataclasses.replace(settings or cls(), **options)
+
+
+def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: HardeningSettings | None = None, **options) -> HardeningResult:
+    """Train a baseline and a hardened classifier side by side and measure what each rejects.
+
+    Args:
+        x: Real images ``(n, H, W, C)`` in ``[-1, 1]``.
+        y: Integer classes ``(n,)`` (or one-hot ``(n, K)``).
+        gans: The generator(s) whose fakes the hardened classifier trains on (what
+            [`FakeSource`][kgan.augment.FakeSource] accepts, or a [`FakePool`][kgan.augment.FakePool]).
+        probe_gans: Different generator(s), whose fakes are a probe set (never seen in training).
+        settings: A [`HardeningSettings`][kgan.augment.harden.HardeningSettings] record; default its defaults.
+        **options: Fields of [`HardeningSettings`][kgan.augment.harden.HardeningSettings] to change,
+            for example ``epochs=4, false_reject_rate=0.02``.
 
     Returns:
         [`HardeningResult`][kgan.augment.harden.HardeningResult].
+
+    Example:
+        >>> result = kgan.augment.harden(x, y, "runs/dcgan", "runs/dcgan-seed1", epochs=8)
+        >>> result.hardened.classify(images)      # class, or -1 for "not a digit"
     """
-    check_number("false_reject_rate", false_reject_rate, 0, 1, high_open=True, none=True, meaning=" such as 0.02")
-    for r in trade_off_rates:
-        check_number("trade_off_rates", r, 0, 1, high_open=True, meaning=f" in each entry, such as (0.01, 0.05); one of {tuple(trade_off_rates)!r}")
+    settings = HardeningSettings.with_options(settings, options)
     x = np.asarray(x, dtype=np.float32)
     y_raw = np.asarray(y)
+    num_classes = settings.num_classes
     if num_classes is None:
         if y_raw.ndim == 2 and y_raw.shape[1] > 1:
             num_classes = y_raw.shape[1]
@@ -278,52 +303,52 @@ def harden(
         raise DataError(f"y: {len(classes)} labels for {len(x)} images; give one label per image.")
     if x.ndim != 4:
         raise DataError(f"x: expected images (n, H, W, C), received shape {x.shape}.")
-    if untrained_fakes:
-        gans = _with_untrained_starts(gans, seed)
+    if settings.untrained_fakes:
+        gans = _with_untrained_starts(gans, settings.seed)
     source, probe_source = as_source(gans), as_source(probe_gans)
     if tuple(probe_source.sample_shape) != tuple(x.shape[1:]):
         raise ConfigurationError(f"probe_gans: they make samples of shape {probe_source.sample_shape}, the data has {x.shape[1:]}.")
-    build = build_classifier or (lambda shape, k: small_classifier(shape, k))
-    train_rows, test_rows = stratified_split(classes, held_out, seed)
+    build = settings.build_classifier or (lambda shape, k: small_classifier(shape, k))
+    train_rows, test_rows = stratified_split(classes, settings.held_out, settings.seed)
     x_train, y_train, x_test, y_test = x[train_rows], classes[train_rows], x[test_rows], classes[test_rows]
     shape, k = tuple(x.shape[1:]), int(num_classes)
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(settings.seed)
     baseline = build(shape, k)
     check_classifier(baseline, shape, k)
-    _fit_settings(baseline, learning_rate)
-    baseline.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=verbose)
+    _fit_settings(baseline, settings.learning_rate)
+    baseline.fit(x_train, y_train, batch_size=settings.batch_size, epochs=settings.epochs, shuffle=True, verbose=settings.verbose)
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(settings.seed)
     hardened = build(shape, k + 1)
     data = RejectClassDataset(
-        x_train, y_train, source, num_classes=k, batch_size=batch_size, fake_ratio=fake_ratio,
-        hard_negatives=hard_negatives, classifier=hardened, seed=seed,
+        x_train, y_train, source, num_classes=k, batch_size=settings.batch_size, fake_ratio=settings.fake_ratio,
+        hard_negatives=settings.hard_negatives, classifier=hardened, seed=settings.seed,
     )  # fmt: skip
-    _fit_settings(hardened, learning_rate)
-    hardened.fit(data, epochs=epochs, verbose=verbose)
+    _fit_settings(hardened, settings.learning_rate)
+    hardened.fit(data, epochs=settings.epochs, verbose=settings.verbose)
 
-    probe_fakes, _ = probe_source.draw(n_probe, rng=seed + 1)
-    fresh_fakes, _ = source.draw(n_probe, rng=seed + 2)
+    probe_fakes, _ = probe_source.draw(settings.n_probe, rng=settings.seed + 1)
+    fresh_fakes, _ = source.draw(settings.n_probe, rng=settings.seed + 2)
     probes = {
         "fakes, held-out generator": probe_fakes,
-        "uniform noise": uniform_noise(n_probe, shape, seed=seed + 3),
-        "blends of two digits": digit_blends(x_test, y_test, n_probe, seed=seed + 4),
+        "uniform noise": uniform_noise(settings.n_probe, shape, seed=settings.seed + 3),
+        "blends of two digits": digit_blends(x_test, y_test, settings.n_probe, seed=settings.seed + 4),
         "inverted digits": inverted(x_test),
         "fakes, training generator (fresh draws)": fresh_fakes,
     }
     p_clean = {"baseline": class_probabilities(baseline, x_test), "hardened": class_probabilities(hardened, x_test)}
     p_probes = {name: {"baseline": class_probabilities(baseline, images), "hardened": class_probabilities(hardened, images)} for name, images in probes.items()}
     correct = {name: p[:, :k].argmax(axis=1) == y_test for name, p in p_clean.items()}
-    if false_reject_rate is None:
+    if settings.false_reject_rate is None:
         rate = float(_rejected(p_clean["hardened"], None, True).mean())
         thresholds = {"hardened": None, "baseline": _equal_rate_thresholds(p_clean, rate)["baseline"]}
     else:
-        thresholds = _equal_rate_thresholds(p_clean, float(false_reject_rate))
+        thresholds = _equal_rate_thresholds(p_clean, float(settings.false_reject_rate))
     rejected_clean, at_point = _compare(p_clean, p_probes, correct, thresholds)
     trade_off = [
         {"false_reject_rate": float(r), **_compare(p_clean, p_probes, correct, _equal_rate_thresholds(p_clean, float(r)))[1]}
-        for r in trade_off_rates
+        for r in settings.trade_off_rates
     ]
     report = {
         "clean_accuracy": {name: float(c.mean()) for name, c in correct.items()},
@@ -332,15 +357,15 @@ def harden(
         "threshold": thresholds,
         "rejection": at_point["rejection"],
         "trade_off": trade_off,
-        "sizes": {"train": len(x_train), "held_out": len(x_test), "probe": n_probe, "inverted": len(x_test)},
+        "sizes": {"train": len(x_train), "held_out": len(x_test), "probe": settings.n_probe, "inverted": len(x_test)},
         "settings": {
-            "epochs": epochs, "batch_size": batch_size, "fake_ratio": fake_ratio, "hard_negatives": hard_negatives,
-            "held_out": held_out, "learning_rate": learning_rate, "seed": seed, "num_classes": k,
-            "untrained_fakes": untrained_fakes, "false_reject_rate": false_reject_rate, "trade_off_rates": list(trade_off_rates),
+            "epochs": settings.epochs, "batch_size": settings.batch_size, "fake_ratio": settings.fake_ratio, "hard_negatives": settings.hard_negatives,
+            "held_out": settings.held_out, "learning_rate": settings.learning_rate, "seed": settings.seed, "num_classes": k,
+            "untrained_fakes": settings.untrained_fakes, "false_reject_rate": settings.false_reject_rate, "trade_off_rates": list(settings.trade_off_rates),
         },
         "mined_reject_probability": data.mined_reject_probability,
     }
-    training_fakes, _ = source.draw(10, rng=seed + 5)
+    training_fakes, _ = source.draw(10, rng=settings.seed + 5)
     return HardeningResult(
         report,
         RejectingClassifier(baseline, thresholds["baseline"], rule="confidence", name="baseline"),

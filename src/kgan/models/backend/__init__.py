@@ -2,12 +2,15 @@
 
 As Keras picks its trainer in ``keras/src/models/model.py``, kgan picks a `GANTrainer` mixin
 here, once, at import: ``tensorflow.py``, ``jax.py`` or ``torch.py``. A backend module provides
-exactly three things to the backend-independent [`GANModel`][kgan.GANModel]:
+exactly three things to the backend-independent [`AdversarialModel`][kgan.models.AdversarialModel]:
 
-- ``_optimize(loss_fn, variables, optimizer)``: differentiate ``loss_fn() -> (loss, logs)`` with respect
-  to ``variables``, apply the update with ``optimizer``, and return ``(logs, global gradient norm)``;
+- ``_optimize(loss_fn, variables, optimizer)``: differentiate ``loss_fn() -> (loss, aux)`` with respect
+  to ``variables``, apply the update with ``optimizer``, and return ``(aux, global gradient norm)``.
+  ``aux`` comes back as it was made, any structure of tensors: the step's logs, or logs together
+  with tensors the step needs after the update (CycleGAN returns ``(logs, (fake_x, fake_y))`` to
+  show its discriminators the fakes of the generators' pass);
 - ``_optimize_pair(loss_fn, (variables_1, optimizer_1), (variables_2, optimizer_2))``: two updates from
-  one forward pass (``shared_generator_pass``);
+  one forward pass, ``loss_fn() -> ((loss_1, loss_2), aux)`` (``shared_generator_pass``, CycleGAN);
 - ``input_gradients(fn, inputs)``: ``d sum(fn(inputs)) / d inputs`` (for gradient penalties), usable
   inside ``_optimize``'s loss function (double backpropagation);
 - replica hooks for data parallelism: ``replica_draw(draw, n)``, ``on_global_batch(fn, *tensors)`` and
