@@ -195,8 +195,53 @@ class RunOptions:
     the loss's ``d_steps``) and stored in ``run.json`` under ``options``; a directory holding the same
     options is continued, a different one refused. The rest says how the run is watched and where it
     is written, and may change between a run and its resume (``devices``, ``evaluate_every``,
-    ``log_every``, ``tensorboard``, ...). The fields are [`train()`][kgan.runs.train]'s arguments,
-    with the same meaning and defaults.
+    ``log_every``, ``tensorboard``, ...). [`train()`][kgan.runs.train] takes the fields as keywords.
+
+    Attributes:
+        architecture: Registered architecture name (``kgan list``).
+        dataset: Dataset name or path ([`load()`][kgan.datasets.load]).
+        dataset_b: The second image domain of two-domain architectures (``cyclegan``'s Y,
+            ``cogan``'s B); each epoch reads both in independent orders (unpaired).
+        loss: Registered loss name (or GANLoss); ``None`` uses the architecture's recipe.
+        epochs: Passes over the dataset.
+        batch_size: Samples per step; the architecture's recipe when ``None`` (32 for dcgan).
+        latent_dim: Size of ``z``; the architecture's default when ``None``.
+        seed: Seeds weights, noise and shuffling.
+        out: Run directory; must be new, empty, or hold this same run (resume), unless ``overwrite``.
+        overwrite: Allow writing into a directory that already holds files.
+        d_steps: Discriminator steps per generator step; the loss's default when ``None``.
+        architecture_options: Extra keyword options for the architecture (``{"width": 32}``).
+        verbose: ``fit``'s verbosity; ``"auto"``: a progress bar
+            ([`ProgressLine`][kgan.callbacks.ProgressLine]) when standard output is a terminal, one
+            line per epoch otherwise.
+        evaluate_every: Frechet distance, KID and classifier score every N epochs (for data kgan has
+            a feature extractor for, 28x28x1); 0 turns it off.
+        eval_samples: Generated samples per evaluation.
+        features: Feature extractor of the evaluation
+            ([`feature_extractor()`][kgan.metrics.feature_extractor]): ``"auto"`` evaluates 28x28x1
+            digits with kgan's MNIST classifier and says once that other data is not evaluated;
+            ``"inception"`` evaluates any images with the standard FID network (about 35 ms an image on
+            2 CPU cores: lower ``eval_samples`` or raise ``evaluate_every`` to keep it cheap);
+            ``"PATH.keras[:LAYER]"`` uses a model of your own.
+        image_options: How the dataset's images are brought to one shape, an
+            [`ImageOptions`][kgan.datasets.ImageOptions] (size, channels, crop, skip unreadable files);
+            applies to both domains of two-domain architectures.
+        resume: ``None`` (default): if ``out`` holds an unfinished run with the same options,
+            continue it from its last completed epoch (model, both optimizers, EMA, noise state,
+            fixed latents, metrics.csv and sample grids); ``True``: require such a run; ``False``:
+            never resume (an existing run is refused unless ``overwrite``).
+        devices: Train data-parallel on this many devices of this machine with the backend's own
+            engine ([`data_parallel()`][kgan.distribute.data_parallel]; with ``TF_CONFIG`` set, on every worker of
+            a multi-worker cluster). ``batch_size`` stays the global batch, so the run computes what
+            one device would and can be resumed on a different number of devices. Only the chief
+            worker writes ``out``; the others write to a temporary directory they delete.
+        snapshot_every: Also keep the model of every this many epochs as
+            ``out/snapshots/epoch_NNNN.keras`` (0: none): a generator's fakes at several stages of
+            training, for ``kgan harden --gan OUT``.
+        log_every: Also write every N-th step's logs to ``out/metrics-steps.csv``
+            ([`StepLog`][kgan.callbacks.StepLog]); ``training.png`` then draws them (0: per epoch only).
+        tensorboard: Also write TensorBoard logs here: scalars per step, the sample grids as images,
+            the graph on TensorFlow (``tensorboard --logdir DIR``; needs the tensorboard package).
     """
 
     architecture: str = "dcgan"
@@ -267,83 +312,27 @@ class _Run:
     lock: OutputLock | None = None
 
 
-def train(
-    architecture: str = "dcgan",
-    dataset: str = "mnist-5k",
-    loss: Any = None,
-    epochs: int = 5,
-    batch_size: int | None = None,
-    latent_dim: int | None = None,
-    seed: int = 0,
-    out: str | os.PathLike = "runs/dcgan",
-    overwrite: bool = False,
-    d_steps: int | None = None,
-    architecture_options: dict | None = None,
-    verbose: int | str = "auto",
-    callbacks: list | None = None,
-    evaluate_every: int = 1,
-    eval_samples: int = 2000,
-    features: str = "auto",
-    image_options=None,
-    resume: bool | None = None,
-    dataset_b: str | None = None,
-    devices: int | None = None,
-    snapshot_every: int = 0,
-    log_every: int = 0,
-    tensorboard: str | os.PathLike | None = None,
-):
+def train(architecture: str | None = None, dataset: str | None = None, *, callbacks: list | None = None, options: RunOptions | None = None, **fields):
     """Train a registered architecture on a dataset and write the run directory.
 
     The arguments (all but ``callbacks``) become one frozen [`RunOptions`][kgan.runs.RunOptions]
     record, checked before anything is loaded; [`train_with()`][kgan.runs.train_with] takes such a
     record directly.
 
+    Example:
+        >>> kgan.train("dcgan", "mnist-5k", epochs=5, out="runs/dcgan")
+
     Args:
-        architecture: Registered architecture name (``kgan list``).
-        dataset: Dataset name or path ([`load()`][kgan.datasets.load]).
-        dataset_b: The second image domain of two-domain architectures (``cyclegan``'s Y,
-            ``cogan``'s B); each epoch reads both in independent orders (unpaired).
-        loss: Registered loss name (or GANLoss); ``None`` uses the architecture's recipe.
-        epochs: Passes over the dataset.
-        batch_size: Samples per step; the architecture's recipe when ``None`` (32 for dcgan).
-        latent_dim: Size of ``z``; the architecture's default when ``None``.
-        seed: Seeds weights, noise and shuffling.
-        out: Run directory; must be new, empty, or hold this same run (resume), unless ``overwrite``.
-        overwrite: Allow writing into a directory that already holds files.
-        d_steps: Discriminator steps per generator step; the loss's default when ``None``.
-        architecture_options: Extra keyword options for the architecture (``{"width": 32}``).
-        verbose: ``fit``'s verbosity; ``"auto"``: a progress bar
-            ([`ProgressLine`][kgan.callbacks.ProgressLine]) when standard output is a terminal, one
-            line per epoch otherwise.
+        architecture: Registered architecture name (``kgan list``); default ``options``' (``"dcgan"``).
+        dataset: Dataset name or path ([`load()`][kgan.datasets.load]); default ``options``' (``"mnist-5k"``).
         callbacks: Extra Keras callbacks.
-        evaluate_every: Frechet distance, KID and classifier score every N epochs (for data kgan has
-            a feature extractor for, 28x28x1); 0 turns it off.
-        eval_samples: Generated samples per evaluation.
-        features: Feature extractor of the evaluation
-            ([`feature_extractor()`][kgan.metrics.feature_extractor]): ``"auto"`` evaluates 28x28x1
-            digits with kgan's MNIST classifier and says once that other data is not evaluated;
-            ``"inception"`` evaluates any images with the standard FID network (about 35 ms an image on
-            2 CPU cores: lower ``eval_samples`` or raise ``evaluate_every`` to keep it cheap);
-            ``"PATH.keras[:LAYER]"`` uses a model of your own.
-        image_options: How the dataset's images are brought to one shape, an
-            [`ImageOptions`][kgan.datasets.ImageOptions] (size, channels, crop, skip unreadable files);
-            applies to both domains of two-domain architectures.
-        resume: ``None`` (default): if ``out`` holds an unfinished run with the same options,
-            continue it from its last completed epoch (model, both optimizers, EMA, noise state,
-            fixed latents, metrics.csv and sample grids); ``True``: require such a run; ``False``:
-            never resume (an existing run is refused unless ``overwrite``).
-        devices: Train data-parallel on this many devices of this machine with the backend's own
-            engine ([`data_parallel()`][kgan.distribute.data_parallel]; with ``TF_CONFIG`` set, on every worker of
-            a multi-worker cluster). ``batch_size`` stays the global batch, so the run computes what
-            one device would and can be resumed on a different number of devices. Only the chief
-            worker writes ``out``; the others write to a temporary directory they delete.
-        snapshot_every: Also keep the model of every this many epochs as
-            ``out/snapshots/epoch_NNNN.keras`` (0: none): a generator's fakes at several stages of
-            training, for ``kgan harden --gan OUT``.
-        log_every: Also write every N-th step's logs to ``out/metrics-steps.csv``
-            ([`StepLog`][kgan.callbacks.StepLog]); ``training.png`` then draws them (0: per epoch only).
-        tensorboard: Also write TensorBoard logs here: scalars per step, the sample grids as images,
-            the graph on TensorFlow (``tensorboard --logdir DIR``; needs the tensorboard package).
+        options: A [`RunOptions`][kgan.runs.RunOptions] record to start from (default: its defaults).
+        **fields: Any other field of [`RunOptions`][kgan.runs.RunOptions], with its meaning and
+            default: ``loss``, ``epochs``, ``batch_size``, ``latent_dim``, ``seed``, ``out``,
+            ``overwrite``, ``d_steps``, ``architecture_options``, ``verbose``, ``evaluate_every``,
+            ``eval_samples``, ``features``, ``image_options``, ``resume``, ``dataset_b``, ``devices``,
+            ``snapshot_every``, ``log_every``, ``tensorboard``. An unknown name is refused with the
+            names there are.
 
     Raises:
         kgan.errors.TrainingStopped: A NaN or Inf stopped training; the last good model is kept.
@@ -351,16 +340,14 @@ def train(
             checkpoint of the last completed epoch is kept, and the same call resumes from it.
 
     Returns:
-        The trained [`GANModel`][kgan.GANModel].
+        The trained model (a [`GANModel`][kgan.GANModel], or the architecture's own kind).
     """
-    options = RunOptions(
-        architecture=architecture, dataset=dataset, loss=loss, epochs=epochs, batch_size=batch_size,
-        latent_dim=latent_dim, seed=seed, out=out, overwrite=overwrite, d_steps=d_steps,
-        architecture_options=architecture_options, verbose=verbose, evaluate_every=evaluate_every,
-        eval_samples=eval_samples, features=features, image_options=image_options, resume=resume, dataset_b=dataset_b, devices=devices,
-        snapshot_every=snapshot_every, log_every=log_every, tensorboard=tensorboard,
-    )  # fmt: skip
-    return train_with(options, callbacks)
+    names = [f.name for f in dataclasses.fields(RunOptions)]
+    unknown = sorted(set(fields) - set(names))
+    if unknown:
+        raise ConfigurationError(f"train() has no option {unknown[0]!r}; the options are {', '.join(names)}.")
+    named = {k: v for k, v in (("architecture", architecture), ("dataset", dataset)) if v is not None}
+    return train_with(dataclasses.replace(options or RunOptions(), **named, **fields), callbacks)
 
 
 def train_with(options: RunOptions, callbacks: list | None = None):
