@@ -1,6 +1,6 @@
 """What a model can do, declared by its class: the one record runs, augment, the CLI and the testing kit read.
 
-Tools ask a model what it is through [`GANModel.capabilities`][kgan.models.gan_model.GANModel.capabilities]
+Tools ask a model what it is through [`model.capabilities`][kgan.models.adversarial.AdversarialModel.capabilities]
 instead of testing its class or probing attributes, so a third party's model that declares the same
 capabilities is treated exactly like kgan's own:
 

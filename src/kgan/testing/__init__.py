@@ -51,11 +51,13 @@ def _outputs(gan) -> tuple:
 def check_architecture(architecture: Any, data: np.ndarray | None = None, directory: str | None = None, **options):
     """Run a registered architecture (name or builder) through kgan's contract.
 
-    1. ``build(**options)`` returns an uncompiled [`kgan.GANModel`][kgan.GANModel] whose ``latent_dim`` and
-       sample shape agree with its networks;
+    1. ``build(**options)`` returns an uncompiled kgan model (an
+       [`AdversarialModel`][kgan.models.adversarial.AdversarialModel]: a [`GANModel`][kgan.GANModel],
+       a [`CycleGANModel`][kgan.models.CycleGANModel] or a kind of your own) whose sample shape agrees
+       with its networks;
     2. ``compile()`` with the model's recipe and one ``fit`` step give finite ``d_loss``/``g_loss``;
     3. ``type(model).from_config(model.get_config())`` rebuilds it, with the same
-       [`capabilities`][kgan.models.gan_model.GANModel.capabilities] (which declare the data's sample shape);
+       [`capabilities`][kgan.models.adversarial.AdversarialModel.capabilities] (which declare the latent size and the data's sample shape);
     4. ``.keras`` save and load give the same class and identical outputs;
     5. ``generate(n, seed)`` returns ``(n, *data_shape)`` float32 (a tuple of such arrays for paired
        models such as cogan; the fixed-input grid for translation models such as cyclegan), and the
