@@ -333,11 +333,11 @@ def test_a_loss_with_its_own_optimizer_settings_gets_them_unless_the_recipe_is_m
     gan = build(input_shape=(8, 8, 1), latent_dim=4, width=4)
     gan.compile(loss="wgan-gp")
     for opt in (gan.g_optimizer, gan.d_optimizer):
-        assert float(opt.learning_rate) == pytest.approx(1e-4) and opt.beta_1 == 0.0 and opt.beta_2 == 0.9
+        assert float(opt.learning_rate) == pytest.approx(1e-3) and opt.beta_1 == 0.0 and opt.beta_2 == 0.9
     gan.compile()
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(gan.recipe["learning_rate"])
     gan.compile(loss="wgan-gp", g_optimizer=keras.optimizers.Adam(3e-4))  # explicit wins for G
-    assert float(gan.g_optimizer.learning_rate) == pytest.approx(3e-4) and float(gan.d_optimizer.learning_rate) == pytest.approx(1e-4)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(3e-4) and float(gan.d_optimizer.learning_rate) == pytest.approx(1e-3)
     own = build(input_shape=(8, 8, 1), latent_dim=4, width=4, recipe={"loss": "wgan-gp", "learning_rate": 5e-5, "beta_1": 0.0})
     own.compile()
     assert float(own.g_optimizer.learning_rate) == pytest.approx(5e-5)

@@ -190,7 +190,7 @@ class GANModel(AdversarialModel):
             g_optimizer: Generator optimizer (instance, name or config). Default
                 ``Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])``, ``Adam(2e-4, beta_1=0.5)``
                 unless the architecture chose otherwise; a loss that needs its own settings
-                (``wgan-gp``: ``Adam(1e-4, beta_1=0, beta_2=0.9)``) gets them instead.
+                (``wgan-gp``: ``Adam(1e-3, beta_1=0, beta_2=0.9)``) gets them instead.
             d_optimizer: Discriminator optimizer, default as ``g_optimizer``.
             loss: A [`GANLoss`][kgan.losses.GANLoss], its registered name (``"bce"``, ``"lsgan"``,
                 ``"hinge"``, ``"wgan-gp"``, ``"bce-r1"``, a plugin's) or config. Default
