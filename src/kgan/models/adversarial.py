@@ -30,7 +30,7 @@ from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import check_samples, first_batch
 from kgan.models.diffaugment import diff_augment, parse_policy
 
-__all__ = ["AdversarialModel", "DEFAULT_RECIPE", "static_shape"]
+__all__ = ["AdversarialModel", "DEFAULT_RECIPE", "agreed_sample_shape", "static_shape"]
 
 
 DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5, "batch_size": 64, "augment": None}
@@ -48,6 +48,18 @@ def static_shape(model: Any, which: str) -> tuple | None:
     if not isinstance(shape, tuple) or not shape or isinstance(shape[0], (tuple, list)):
         return None
     return tuple(shape[1:])
+
+
+def agreed_sample_shape(generator: Any, discriminator: Any) -> tuple | None:
+    """The sample shape a generator produces and a discriminator reads (``None`` if neither declares
+    it), or a [`ConfigurationError`][kgan.errors.ConfigurationError] when they disagree."""
+    g_out, d_in = static_shape(generator, "output"), static_shape(discriminator, "input")
+    if g_out is not None and d_in is not None and g_out != d_in:
+        raise ConfigurationError(
+            f"The generator produces samples of shape {g_out} but the discriminator takes {d_in}. "
+            f"Both networks must agree on one sample shape; rebuild one of them."
+        )
+    return d_in if d_in is not None else g_out
 
 
 def _check_data_range(data_range: Any, sample_shape: tuple | None) -> tuple[float, float] | None:

@@ -13,7 +13,7 @@ from kgan import losses as losses_module
 from kgan.arguments import check_int, check_number
 from kgan.errors import ConfigurationError
 from kgan.losses.reconstruction import CycleConsistencyLoss, IdentityLoss
-from kgan.models.adversarial import AdversarialModel, static_shape
+from kgan.models.adversarial import AdversarialModel, agreed_sample_shape, static_shape
 from kgan.models.capabilities import Capabilities
 from kgan.models.data_checks import check_samples, two_domains
 from kgan.models.replay import replay_mix
@@ -26,13 +26,7 @@ def _image_to_image_shape(generator: keras.Model, discriminator: keras.Model) ->
     for arg, value in (("generator_g", generator), ("discriminator_y", discriminator)):
         if not isinstance(value, keras.layers.Layer):
             raise ConfigurationError(f"{arg} must be a Keras model or layer, received {type(value).__name__}: {value!r}")
-    g_in, g_out, d_in = static_shape(generator, "input"), static_shape(generator, "output"), static_shape(discriminator, "input")
-    if g_out is not None and d_in is not None and g_out != d_in:
-        raise ConfigurationError(
-            f"The generator produces samples of shape {g_out} but the discriminator takes {d_in}. "
-            f"Both networks must agree on one sample shape; rebuild one of them."
-        )
-    shape = d_in if d_in is not None else g_out
+    shape, g_in = agreed_sample_shape(generator, discriminator), static_shape(generator, "input")
     if shape is None or g_in != shape:
         raise ConfigurationError(
             f"A CycleGAN generator maps images to images of the same shape; generator_g takes {g_in} "

@@ -12,7 +12,7 @@ from keras import ops
 from kgan import losses as losses_module
 from kgan.arguments import check_int, check_number
 from kgan.errors import ConfigurationError
-from kgan.models.adversarial import AdversarialModel, static_shape
+from kgan.models.adversarial import AdversarialModel, agreed_sample_shape, static_shape
 from kgan.models.capabilities import Capabilities
 from kgan.models.replay import replay_mix
 
@@ -163,14 +163,7 @@ class GANModel(AdversarialModel):
         """The sample shape both networks agree on (``None`` if neither declares it), or a
         [`ConfigurationError`][kgan.errors.ConfigurationError]. Called on the class, before the model
         exists; subclasses whose networks take or give more than one tensor override it."""
-        g_out = static_shape(generator, "output")
-        d_in = static_shape(discriminator, "input")
-        if g_out is not None and d_in is not None and g_out != d_in:
-            raise ConfigurationError(
-                f"The generator produces samples of shape {g_out} but the discriminator takes {d_in}. "
-                f"Both networks must agree on one sample shape; rebuild one of them."
-            )
-        return d_in if d_in is not None else g_out
+        return agreed_sample_shape(generator, discriminator)
 
     # === Compile ===
 
