@@ -95,6 +95,22 @@ def test_the_argmax_rule_gives_the_baseline_the_hardened_classifiers_rate(traine
     assert augment.HardeningSettings.with_options(settings, {"seed": 3}) == augment.HardeningSettings(epochs=2, n_probe=10, seed=3)
 
 
+def test_blend_fakes_make_that_share_of_the_training_fakes_from_blends_of_training_examples(trained_gans):
+    x, y = bars(240)
+    constant = augment.FakePool(np.full((100, 16, 16, 1), 0.25, np.float32))  # generated fakes, recognisable
+    result = augment.harden(x, y, constant, [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=20, untrained_fakes=False, blend_fakes=0.5)
+    assert result.report["settings"]["blend_fakes"] == 0.5
+    from_pool = np.all(result.training_fakes == 0.25, axis=(1, 2, 3))
+    assert from_pool.sum() == 5  # the other half: blends, none equal to a real image
+    train, _ = augment.stratified_split(y, 0.2, seed=0)
+    blends = result.training_fakes[~from_pool]
+    assert not any(np.allclose(b, x[i]) for b in blends for i in train)
+    # the fresh-draws probe is still the generators' own fakes
+    assert np.all(result.probes["fakes, training generator (fresh draws)"] == 0.25)
+    with pytest.raises(ConfigurationError, match="blend_fakes"):
+        augment.harden(x, y, constant, [str(trained_gans[1])], blend_fakes=1.0)
+
+
 def test_untrained_fakes_add_a_freshly_initialised_copy_of_each_generator(trained_gans):
     from kgan.augment.harden import _with_untrained_starts
     from kgan.models.loading import load_gan

@@ -143,6 +143,51 @@ def test_probe_sets():
         augment.digit_blends(x, np.zeros(4, int), 5)
 
 
+def test_blends_mix_two_examples_of_different_classes_with_weights_in_range():
+    # class 0 is all -1, class 1 all +1, class 2 all 0.5: a blend's value tells its weight and its pair
+    x = np.stack([np.full((3, 3, 1), v, np.float32) for v in (-1.0, 1.0, 0.5)] * 4)
+    y = np.array([0, 1, 2] * 4)
+    blends = augment.Blends(x, y, mix=(0.3, 0.7))
+    assert blends.sample_shape == (3, 3, 1) and blends.num_classes is None
+    images, labels = blends.draw(2000, rng=0)
+    assert images.shape == (2000, 3, 3, 1) and labels is None
+    assert np.ptp(images, axis=(1, 2, 3)).max() == 0  # each blend is uniform, as its two parents are
+    values = images[:, 0, 0, 0]
+    # t*a + (1-t)*b with a != b: never a pure parent value, and within the mixes of the three pairs
+    pure = np.isclose(values[:, None], np.array([-1.0, 1.0, 0.5])).any(axis=1)
+    assert not pure.any()
+    assert values.min() >= 0.7 * -1 + 0.3 * 0.5 - 1e-6 and values.max() <= 0.7 * 1 + 0.3 * 0.5 + 1e-6  # t <= 0.7
+    again, _ = augment.Blends(x, y, mix=(0.3, 0.7)).draw(2000, rng=0)
+    np.testing.assert_array_equal(again, images)  # same rng seed, same blends
+    half, _ = augment.Blends(x, y, mix=(0.5, 0.5)).draw(100, rng=1)
+    assert np.isin(np.round(half[:, 0, 0, 0], 4), [0.0, -0.25, 0.75]).all()  # exactly the pair means
+    with pytest.raises(DataError, match="Blends needs examples of at least two classes"):
+        augment.Blends(x, np.zeros(12, int))
+    with pytest.raises(ConfigurationError, match=r"mix: expected \(low, high\) with 0 <= low <= high <= 1, received \(0.8, 0.2\)"):
+        augment.Blends(x, y, mix=(0.8, 0.2))
+    with pytest.raises(DataError, match="y: expected integer classes"):
+        augment.Blends(x, y.astype(float))
+
+
+def test_mixture_draws_each_source_in_its_share(tiny_cgan):
+    ones = augment.FakePool(np.ones((50, 2), np.float32))
+    zeros = augment.FakePool(np.zeros((50, 2), np.float32))
+    mixture = augment.Mixture([ones, zeros], weights=[3, 1])
+    images, labels = mixture.draw(101, rng=0)
+    assert labels is None and images.shape == (101, 2) and mixture.sample_shape == (2,)
+    assert images[:, 0].sum() == 76  # floor(0.75 * 101) = 75, plus the remainder to the larger share
+    assert images[:50, 0].sum() not in (0, 50)  # shuffled, not one source after the other
+    labelled = augment.FakePool(np.zeros((10, 2), np.float32), np.arange(10) % 2)
+    assert augment.Mixture([labelled, labelled], [1, 1]).draw(10, rng=0)[1] is not None
+    assert augment.Mixture([labelled, ones], [1, 1]).num_classes is None  # mixed kinds: labels dropped
+    with pytest.raises(ConfigurationError, match="one share per source; received 1 for 2"):
+        augment.Mixture([ones, zeros], [1])
+    with pytest.raises(ConfigurationError, match="non-negative shares"):
+        augment.Mixture([ones, zeros], [1, -1])
+    with pytest.raises(ConfigurationError, match="one shape"):
+        augment.Mixture([ones, augment.FakePool(np.zeros((5, 3), np.float32))], [1, 1])
+
+
 def test_equal_rate_threshold_rejects_exactly_that_many_clean_inputs():
     values = np.random.default_rng(0).uniform(size=200)
     for rate in (0.0, 0.05, 0.5):

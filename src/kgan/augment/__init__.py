@@ -26,12 +26,19 @@ from kgan.augment.harden import (
     stratified_split,
 )
 from kgan.augment.measure import AugmentationGain, measure_augmentation
-from kgan.augment.probes import digit_blends, inverted, uniform_noise
+from kgan.augment.probes import (
+    different_class_pairs,
+    digit_blends,
+    inverted,
+    uniform_noise,
+)
 from kgan.augment.rejecting import RejectingClassifier, equal_rate_threshold
 from kgan.augment.sources import (
+    Blends,
     FakePool,
     FakeSource,
     GeneratorSnapshots,
+    Mixture,
     as_source,
     run_generators,
 )
@@ -40,10 +47,12 @@ from kgan.augment.training import train_generators
 __all__ = [
     "train_generators",
     "AugmentationGain",
+    "Blends",
     "ConditionalFakesDataset",
     "FakePool",
     "FakeSource",
     "GeneratorSnapshots",
+    "Mixture",
     "HardeningResult",
     "RejectClassDataset",
     "RejectingClassifier",
@@ -51,6 +60,7 @@ __all__ = [
     "check_classifier",
     "check_labels",
     "class_probabilities",
+    "different_class_pairs",
     "digit_blends",
     "equal_rate_threshold",
     "harden",

@@ -41,7 +41,7 @@ from kgan.augment.classifier import small_classifier
 from kgan.augment.datasets import RejectClassDataset
 from kgan.augment.probes import digit_blends, inverted, uniform_noise
 from kgan.augment.rejecting import RejectingClassifier, equal_rate_threshold, realness
-from kgan.augment.sources import as_source
+from kgan.augment.sources import Blends, Mixture, as_source
 from kgan.errors import ConfigurationError, DataError
 
 __all__ = ["HardeningResult", "HardeningSettings", "harden", "stratified_split"]
@@ -224,6 +224,10 @@ class HardeningSettings:
         learning_rate: Adam's learning rate for both.
         seed: Seeds the split, the weights, the shuffling, the fakes and the probes.
         verbose: ``fit``'s verbosity.
+        blend_fakes: Share of the fakes that are [`Blends`][kgan.augment.Blends] of two real training
+            examples of different classes (``0``: generated fakes only). The blends probe is made of
+            the held-out examples, so with this on it measures blends of digits the classifier never
+            saw, not a kind of input it never saw.
         untrained_fakes: Also train on fakes of each generator's untrained start (its architecture,
             freshly initialised: the snapshot at step 0). Measured on mnist-5k, these crude fakes are
             what teaches the reject class noise and inverted digits; a generator at Frechet distance
@@ -249,11 +253,13 @@ class HardeningSettings:
     learning_rate: float = 1e-3
     seed: int = 0
     verbose: int = 0
+    blend_fakes: float = 0.0
     untrained_fakes: bool = True
     false_reject_rate: float | None = 0.05
     trade_off_rates: tuple = (0.005, 0.01, 0.02, 0.05)
 
     def __post_init__(self):
+        check_number("blend_fakes", self.blend_fakes, 0, 1, high_open=True, meaning=" (a share of the fakes, such as 0.2)")
         check_number("false_reject_rate", self.false_reject_rate, 0, 1, high_open=True, none=True, meaning=" such as 0.02")
         for r in self.trade_off_rates:
             check_number("trade_off_rates", r, 0, 1, high_open=True, meaning=f" in each entry, such as (0.01, 0.05); one of {tuple(self.trade_off_rates)!r}")
@@ -305,13 +311,16 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
         raise DataError(f"x: expected images (n, H, W, C), received shape {x.shape}.")
     if settings.untrained_fakes:
         gans = _with_untrained_starts(gans, settings.seed)
-    source, probe_source = as_source(gans), as_source(probe_gans)
+    generators, probe_source = as_source(gans), as_source(probe_gans)
     if tuple(probe_source.sample_shape) != tuple(x.shape[1:]):
         raise ConfigurationError(f"probe_gans: they make samples of shape {probe_source.sample_shape}, the data has {x.shape[1:]}.")
     build = settings.build_classifier or (lambda shape, k: small_classifier(shape, k))
     train_rows, test_rows = stratified_split(classes, settings.held_out, settings.seed)
     x_train, y_train, x_test, y_test = x[train_rows], classes[train_rows], x[test_rows], classes[test_rows]
     shape, k = tuple(x.shape[1:]), int(num_classes)
+    source = generators
+    if settings.blend_fakes:
+        source = Mixture([generators, Blends(x_train, y_train)], [1.0 - settings.blend_fakes, settings.blend_fakes])
 
     keras.utils.set_random_seed(settings.seed)
     baseline = build(shape, k)
@@ -329,7 +338,7 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
     hardened.fit(data, epochs=settings.epochs, verbose=settings.verbose)
 
     probe_fakes, _ = probe_source.draw(settings.n_probe, rng=settings.seed + 1)
-    fresh_fakes, _ = source.draw(settings.n_probe, rng=settings.seed + 2)
+    fresh_fakes, _ = generators.draw(settings.n_probe, rng=settings.seed + 2)
     probes = {
         "fakes, held-out generator": probe_fakes,
         "uniform noise": uniform_noise(settings.n_probe, shape, seed=settings.seed + 3),
@@ -361,7 +370,7 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
         "settings": {
             "epochs": settings.epochs, "batch_size": settings.batch_size, "fake_ratio": settings.fake_ratio, "hard_negatives": settings.hard_negatives,
             "held_out": settings.held_out, "learning_rate": settings.learning_rate, "seed": settings.seed, "num_classes": k,
-            "untrained_fakes": settings.untrained_fakes, "false_reject_rate": settings.false_reject_rate, "trade_off_rates": list(settings.trade_off_rates),
+            "untrained_fakes": settings.untrained_fakes, "blend_fakes": settings.blend_fakes, "false_reject_rate": settings.false_reject_rate, "trade_off_rates": list(settings.trade_off_rates),
         },
         "mined_reject_probability": data.mined_reject_probability,
     }

@@ -9,7 +9,7 @@ import numpy as np
 
 from kgan.errors import DataError
 
-__all__ = ["digit_blends", "inverted", "uniform_noise"]
+__all__ = ["different_class_pairs", "digit_blends", "inverted", "uniform_noise"]
 
 
 def uniform_noise(n: int, sample_shape: tuple, seed: int = 0) -> np.ndarray:
@@ -23,17 +23,23 @@ def digit_blends(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> np.ndar
     In ``[-1, 1]`` the blend of two digits shows both strokes at half intensity on the background: two
     digits on top of each other, which is neither.
     """
-    x, y = np.asarray(x, dtype=np.float32), np.asarray(y)
+    x = np.asarray(x, dtype=np.float32)
+    a, b = different_class_pairs(y, n, np.random.default_rng(seed), "digit_blends")
+    return (x[a] + x[b]) / 2.0
+
+
+def different_class_pairs(y: np.ndarray, n: int, rng: np.random.Generator, caller: str) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices ``(a, b)``, each ``(n,)``, of ``n`` random pairs whose classes ``y[a]`` and ``y[b]`` differ."""
+    y = np.asarray(y)
     if len(np.unique(y)) < 2:
-        raise DataError("digit_blends needs examples of at least two classes.")
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, len(x), n)
-    b = rng.integers(0, len(x), n)
+        raise DataError(f"{caller} needs examples of at least two classes; y holds one ({y[0]!r}).")
+    a = rng.integers(0, len(y), n)
+    b = rng.integers(0, len(y), n)
     same = y[a] == y[b]
     while same.any():  # redraw partners of the same class
-        b[same] = rng.integers(0, len(x), int(same.sum()))
+        b[same] = rng.integers(0, len(y), int(same.sum()))
         same = y[a] == y[b]
-    return (x[a] + x[b]) / 2.0
+    return a, b
 
 
 def inverted(x: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from kgan.arguments import check_int
 from kgan.errors import ConfigurationError, DataError
 
-__all__ = ["FakePool", "FakeSource", "GeneratorSnapshots", "as_source", "run_generators"]
+__all__ = ["Blends", "FakePool", "FakeSource", "GeneratorSnapshots", "Mixture", "as_source", "run_generators"]
 
 
 def _rng(rng: Any) -> np.random.Generator:
@@ -182,6 +182,90 @@ class FakePool:
         rng = _rng(rng)
         rows = rng.permutation(len(self))[:n] if n <= len(self) else rng.integers(0, len(self), n)
         return self.images[rows], (None if self.labels is None else self.labels[rows])
+
+
+class Blends:
+    """Fakes made of the real data: ``t * a + (1 - t) * b`` of two real examples ``a``, ``b`` of
+    *different* classes, with ``t ~ U[low, high]`` drawn per fake.
+
+    Two digits on top of each other are neither digit, and nothing a GAN makes looks like them: a
+    classifier hardened on generated fakes alone rejects them barely more often than a plain one.
+    Mixed into the fakes (``Mixture([generators, Blends(x, y)], [0.8, 0.2])``, or
+    ``harden(..., blend_fakes=0.2)``), they teach the reject class that shape as well.
+
+    >>> images, _ = Blends(x_train, y_train).draw(1000, rng=0)    # (1000, 28, 28, 1), labels None
+
+    Args:
+        x: Real examples ``(n, *sample_shape)``.
+        y: Their integer classes ``(n,)``; at least two classes.
+        mix: ``(low, high)``, the range of the weight ``t`` of the first example, within ``[0, 1]``.
+    """
+
+    num_classes = None
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, mix: tuple[float, float] = (0.3, 0.7)):
+        from kgan.augment.probes import different_class_pairs
+
+        self.x, self.y = np.asarray(x, dtype=np.float32), np.asarray(y)
+        if self.x.ndim < 2 or len(self.x) != len(self.y):
+            raise DataError(f"x, y: expected examples (n, *sample_shape) and n labels; received shapes {self.x.shape} and {self.y.shape}.")
+        if self.y.ndim != 1 or not np.issubdtype(self.y.dtype, np.integer):
+            raise DataError(f"y: expected integer classes of shape ({len(self.x)},); received {self.y.dtype} {self.y.shape}.")
+        different_class_pairs(self.y, 1, np.random.default_rng(0), "Blends")  # refuses a single class now
+        low, high = (float(v) for v in mix)
+        if not 0.0 <= low <= high <= 1.0:
+            raise ConfigurationError(f"mix: expected (low, high) with 0 <= low <= high <= 1, received {tuple(mix)!r}; for example (0.3, 0.7).")
+        self.mix = (low, high)
+        self.sample_shape: tuple[int, ...] = tuple(self.x.shape[1:])
+
+    def draw(self, n: int, rng: Any = None) -> tuple[np.ndarray, None]:
+        """``n`` blends ``(n, *sample_shape)``; no labels."""
+        from kgan.augment.probes import different_class_pairs
+
+        rng = _rng(rng)
+        a, b = different_class_pairs(self.y, n, rng, "Blends")
+        t = rng.uniform(*self.mix, size=(n,) + (1,) * (self.x.ndim - 1)).astype(np.float32)
+        return t * self.x[a] + (1.0 - t) * self.x[b], None
+
+
+class Mixture:
+    """Several fake sources drawn in fixed shares: ``weights[i]`` of every draw comes from ``sources[i]``.
+
+    >>> source = Mixture([FakeSource(generators), Blends(x, y)], weights=[0.8, 0.2])
+
+    Args:
+        sources: What [`as_source()`][kgan.augment.sources.as_source] accepts, each; all of one sample shape.
+        weights: Non-negative shares, one per source (normalised to sum to 1).
+
+    Labels are kept when every source has the same classes; otherwise (a conditional generator beside
+    blends, say) the mixture is unconditional and ``draw`` returns ``None`` for them.
+    """
+
+    def __init__(self, sources: list, weights: list[float]):
+        self.sources = [as_source(s) for s in sources]
+        if not self.sources or len(weights) != len(self.sources):
+            raise ConfigurationError(f"weights: give one share per source; received {len(weights)} for {len(self.sources)} source(s).")
+        w = np.asarray(weights, dtype=np.float64)
+        if not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
+            raise ConfigurationError(f"weights: expected non-negative shares with a positive sum, received {list(weights)!r}.")
+        self.weights = w / w.sum()
+        shapes = {tuple(s.sample_shape) for s in self.sources}
+        if len(shapes) > 1:
+            raise ConfigurationError(f"sources: all must make samples of one shape; received {sorted(shapes)}.")
+        self.sample_shape: tuple[int, ...] = shapes.pop()
+        classes = {s.num_classes for s in self.sources}
+        self.num_classes: int | None = classes.pop() if len(classes) == 1 else None
+
+    def draw(self, n: int, rng: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """``n`` fakes: each source's share rounded down (the remainder from the largest), shuffled."""
+        rng = _rng(rng)
+        counts = np.floor(self.weights * n).astype(int)
+        counts[int(np.argmax(self.weights))] += n - counts.sum()
+        parts = [s.draw(int(c), rng) for s, c in zip(self.sources, counts, strict=True) if c > 0]
+        images = np.concatenate([p[0] for p in parts])
+        labels = np.concatenate([p[1] for p in parts]) if self.num_classes is not None else None
+        order = rng.permutation(n)
+        return images[order], (None if labels is None else labels[order])
 
 
 def run_generators(path: str | os.PathLike) -> list[str]:
