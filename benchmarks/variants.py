@@ -9,6 +9,7 @@ on ``--n-eval`` samples of seed 1 against ``--n-eval`` real digits:
 
 - ``dcgan``, ``dcgan --loss wgan-gp``, ``progan``: the Frechet distance (FD); ``wgan-gp-1e-3``, not
   run unless named, trains WGAN-GP with a candidate default optimizer, Adam(1e-3, 0, 0.9);
+  ``dcgan-bf16``, not run unless named, builds dcgan under Keras' ``mixed_bfloat16`` policy;
 - ``cgan`` (labels from mnist-5k): FD, and the class accuracy (samples for digit k read as k,
   ``kgan.metrics.conditional_accuracy``, 200 per class);
 - ``cogan`` (``--dataset-b mnist-5k-negative``; ``cogan-r1``, not run unless named, the same with
@@ -96,6 +97,7 @@ def arms(x: np.ndarray, scratch: Path) -> dict:
     x_path, y_path = _split_for_cyclegan(x, scratch)
     return {
         "dcgan": ({"architecture": "dcgan"}, "kgan train dcgan"),
+        "dcgan-bf16": ({"architecture": "dcgan"}, "kgan train dcgan, built under Keras' mixed_bfloat16 dtype policy"),
         "wgan-gp": ({"architecture": "dcgan", "loss": "wgan-gp"}, "kgan train dcgan --loss wgan-gp"),
         "wgan-gp-1e-3": ({"architecture": "dcgan", "loss": "wgan-gp"}, "kgan train dcgan --loss wgan-gp, with WGANGP.default_optimizer Adam(1e-3, 0, 0.9)"),
         "progan": ({"architecture": "progan"}, "kgan train progan"),
@@ -118,17 +120,26 @@ CANDIDATE_OPTIMIZERS = {"wgan-gp-1e-3": {"learning_rate": 1e-3, "beta_1": 0.0, "
 default. Not run unless named."""
 
 
+CANDIDATE_POLICIES = {"dcgan-bf16": "mixed_bfloat16"}
+"""Arms that build the networks under another Keras dtype policy (bfloat16 compute, float32 weights;
+the networks' last layers, the losses, the penalty and the weight average stay float32): a candidate
+default measured here over ten minutes (``benchmarks/precision.py`` timed it over short runs). Not run
+unless named."""
+
+
 @contextlib.contextmanager
-def candidate_optimizer(name: str):
-    """WGAN-GP's default Adam settings replaced by the arm's candidate while it trains."""
+def candidate_settings(name: str):
+    """WGAN-GP's default Adam settings, or the global dtype policy, replaced by the arm's candidate while it trains."""
     from kgan.losses.adversarial import WGANGP
 
-    before = WGANGP.default_optimizer
+    before, policy = WGANGP.default_optimizer, keras.config.dtype_policy()
     WGANGP.default_optimizer = CANDIDATE_OPTIMIZERS.get(name, before)
+    keras.config.set_dtype_policy(CANDIDATE_POLICIES.get(name, policy))
     try:
         yield
     finally:
         WGANGP.default_optimizer = before
+        keras.config.set_dtype_policy(policy)
 
 
 def measure(name: str, model, real_features, extractor, n: int, held: np.ndarray) -> dict:
@@ -187,7 +198,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     x = kgan.datasets.load("mnist-5k")
     table = arms(x, out)
-    chosen = args.arms or [name for name in table if name != "cogan-r1" and name not in CANDIDATE_OPTIMIZERS]
+    chosen = args.arms or [name for name in table if name != "cogan-r1" and name not in CANDIDATE_OPTIMIZERS and name not in CANDIDATE_POLICIES]
     unknown = set(chosen) - set(table)
     if unknown:
         parser.error(f"unknown arms {sorted(unknown)}; choose from {list(table)}")
@@ -205,7 +216,7 @@ def main() -> None:
             previous = json.loads(Path(args.json).read_text())["results"][name]["marks"] if args.json and Path(args.json).exists() else []
             marks.saved = {row["minute"]: {k: row[k] for k in ("path", "train_seconds", "generator_steps")} for row in previous}
         else:
-            with candidate_optimizer(name):
+            with candidate_settings(name):
                 kgan.train(**options, epochs=10_000, seed=args.seed, out=directory / "run", overwrite=True, evaluate_every=0, verbose=0, callbacks=[marks])
         wall = time.perf_counter() - started
         rows, models = [], []

@@ -112,19 +112,27 @@ def test_blend_fakes_make_that_share_of_the_training_fakes_from_blends_of_traini
 
 
 def test_untrained_fakes_add_a_freshly_initialised_copy_of_each_generator(trained_gans):
-    from kgan.augment.harden import _with_untrained_starts
+    from kgan.augment.harden import _untrained_starts
     from kgan.models.loading import load_gan
 
     trained = load_gan(trained_gans[0])
-    sources = _with_untrained_starts([trained], seed=0)
-    assert len(sources) == 2 and sources[0] is trained
-    start = sources[1]
+    starts = _untrained_starts([trained], seed=0)
+    assert len(starts) == 1
+    start = starts[0]
     assert start.output_shape == trained.sampling_generator.output_shape
     assert not np.allclose(start.get_weights()[0], trained.sampling_generator.get_weights()[0])
-    again = _with_untrained_starts([trained], seed=0)[1]
+    again = _untrained_starts([trained], seed=0)[0]
     np.testing.assert_array_equal(again.get_weights()[0], start.get_weights()[0])  # same seed, same start
     # snapshots of one generator (same architecture) add a single untrained start
-    assert len(_with_untrained_starts([trained, load_gan(trained_gans[0])], seed=0)) == 3
+    assert len(_untrained_starts([trained, load_gan(trained_gans[0])], seed=0)) == 1
+
+
+def test_fakes_are_shared_between_the_generators_their_untrained_starts_and_blends(trained_gans):
+    x, y = bars(240)
+    result = augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=20, blend_fakes=0.3, untrained_share=0.2)
+    assert result.report["settings"]["untrained_share"] == 0.2 and result.report["settings"]["blend_fakes"] == 0.3
+    with pytest.raises(ConfigurationError, match="leaves no share for the generators given"):
+        augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], blend_fakes=0.5, untrained_share=0.5)
 
 
 def test_stratified_split_holds_out_every_class():

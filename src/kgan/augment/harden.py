@@ -146,14 +146,19 @@ class HardeningResult:
         return paths
 
 
-def _with_untrained_starts(gans: Any, seed: int) -> list:
-    """``gans`` plus a freshly initialised copy of each distinct sampling generator among them (the
-    snapshot at step 0): one per architecture, so snapshots of one run add a single untrained start."""
-    from kgan.models.capabilities import capabilities_of
+def _loaded(gans: Any) -> list:
+    """``gans`` as a list, every ``.keras`` path among them loaded (once)."""
     from kgan.models.loading import load_gan
 
     items = list(gans) if isinstance(gans, (list, tuple)) else [gans]
-    models = [load_gan(item) if isinstance(item, (str, os.PathLike)) else item for item in items]  # loaded once
+    return [load_gan(item) if isinstance(item, (str, os.PathLike)) else item for item in items]
+
+
+def _untrained_starts(models: list, seed: int) -> list:
+    """A freshly initialised copy of each distinct sampling generator among ``models`` (the snapshot
+    at step 0): one per architecture, so snapshots of one run add a single untrained start."""
+    from kgan.models.capabilities import capabilities_of
+
     starts, seen = [], set()
     keras.utils.set_random_seed(seed + 10_000)
     for model in models:
@@ -167,7 +172,7 @@ def _with_untrained_starts(gans: Any, seed: int) -> list:
         if key not in seen:
             seen.add(key)
             starts.append(keras.models.clone_model(generator))
-    return models + starts
+    return starts
 
 
 _RULE = {"hardened": "reject_class", "baseline": "confidence"}
@@ -232,6 +237,9 @@ class HardeningSettings:
             freshly initialised: the snapshot at step 0). Measured on mnist-5k, these crude fakes are
             what teaches the reject class noise and inverted digits; a generator at Frechet distance
             16 alone taught it to reject 0.2% of uniform noise.
+        untrained_share: Share of the fakes drawn from the untrained starts (with ``untrained_fakes``);
+            the generators given get what ``blend_fakes`` and this leave. ``None``: the untrained
+            starts count as generators, each with an equal share.
         false_reject_rate: The operating point: both classifiers reject this fraction of the clean
             held-out digits, and are compared on the probes at it. The default, 5%, is
             out-of-distribution detection's customary point (95% of in-distribution inputs
@@ -255,11 +263,18 @@ class HardeningSettings:
     verbose: int = 0
     blend_fakes: float = 0.0
     untrained_fakes: bool = True
+    untrained_share: float | None = None
     false_reject_rate: float | None = 0.05
     trade_off_rates: tuple = (0.005, 0.01, 0.02, 0.05)
 
     def __post_init__(self):
         check_number("blend_fakes", self.blend_fakes, 0, 1, high_open=True, meaning=" (a share of the fakes, such as 0.2)")
+        check_number("untrained_share", self.untrained_share, 0, 1, high_open=True, none=True, meaning=" (a share of the fakes, such as 0.2)")
+        if self.untrained_share is not None and self.blend_fakes + self.untrained_share * self.untrained_fakes >= 1:
+            raise ConfigurationError(
+                f"blend_fakes + untrained_share: {self.blend_fakes:g} + {self.untrained_share:g} leaves no share for the generators given; "
+                "keep their sum below 1 (for example 0.2 each)."
+            )
         check_number("false_reject_rate", self.false_reject_rate, 0, 1, high_open=True, none=True, meaning=" such as 0.02")
         for r in self.trade_off_rates:
             check_number("trade_off_rates", r, 0, 1, high_open=True, meaning=f" in each entry, such as (0.01, 0.05); one of {tuple(self.trade_off_rates)!r}")
@@ -309,18 +324,21 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
         raise DataError(f"y: {len(classes)} labels for {len(x)} images; give one label per image.")
     if x.ndim != 4:
         raise DataError(f"x: expected images (n, H, W, C), received shape {x.shape}.")
-    if settings.untrained_fakes:
-        gans = _with_untrained_starts(gans, settings.seed)
-    generators, probe_source = as_source(gans), as_source(probe_gans)
+    models = _loaded(gans)
+    generators, probe_source = as_source(models[0] if len(models) == 1 else models), as_source(probe_gans)
+    starts = _untrained_starts(models, settings.seed) if settings.untrained_fakes else []
     if tuple(probe_source.sample_shape) != tuple(x.shape[1:]):
         raise ConfigurationError(f"probe_gans: they make samples of shape {probe_source.sample_shape}, the data has {x.shape[1:]}.")
     build = settings.build_classifier or (lambda shape, k: small_classifier(shape, k))
     train_rows, test_rows = stratified_split(classes, settings.held_out, settings.seed)
     x_train, y_train, x_test, y_test = x[train_rows], classes[train_rows], x[test_rows], classes[test_rows]
     shape, k = tuple(x.shape[1:]), int(num_classes)
-    source = generators
-    if settings.blend_fakes:
-        source = Mixture([generators, Blends(x_train, y_train)], [1.0 - settings.blend_fakes, settings.blend_fakes])
+    generated = generators  # the generated fakes; their fresh draws are a probe
+    if starts and settings.untrained_share is None:
+        generated = as_source(models + starts)  # an equal share for each
+    elif starts:
+        generated = Mixture([generators, as_source(starts)], [1.0 - settings.blend_fakes - settings.untrained_share, settings.untrained_share])
+    source = Mixture([generated, Blends(x_train, y_train)], [1.0 - settings.blend_fakes, settings.blend_fakes]) if settings.blend_fakes else generated
 
     keras.utils.set_random_seed(settings.seed)
     baseline = build(shape, k)
@@ -338,7 +356,7 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
     hardened.fit(data, epochs=settings.epochs, verbose=settings.verbose)
 
     probe_fakes, _ = probe_source.draw(settings.n_probe, rng=settings.seed + 1)
-    fresh_fakes, _ = generators.draw(settings.n_probe, rng=settings.seed + 2)
+    fresh_fakes, _ = generated.draw(settings.n_probe, rng=settings.seed + 2)
     probes = {
         "fakes, held-out generator": probe_fakes,
         "uniform noise": uniform_noise(settings.n_probe, shape, seed=settings.seed + 3),
@@ -370,7 +388,7 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
         "settings": {
             "epochs": settings.epochs, "batch_size": settings.batch_size, "fake_ratio": settings.fake_ratio, "hard_negatives": settings.hard_negatives,
             "held_out": settings.held_out, "learning_rate": settings.learning_rate, "seed": settings.seed, "num_classes": k,
-            "untrained_fakes": settings.untrained_fakes, "blend_fakes": settings.blend_fakes, "false_reject_rate": settings.false_reject_rate, "trade_off_rates": list(settings.trade_off_rates),
+            "untrained_fakes": settings.untrained_fakes, "blend_fakes": settings.blend_fakes, "untrained_share": settings.untrained_share if starts else None, "false_reject_rate": settings.false_reject_rate, "trade_off_rates": list(settings.trade_off_rates),
         },
         "mined_reject_probability": data.mined_reject_probability,
     }
