@@ -424,7 +424,8 @@ def report_command(run_dir, output) -> None:
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(min=1), help="Real examples per step (both models).")
 @click.option("--fake-ratio", default=0.5, show_default=True, type=click.FloatRange(min=0, max=8, min_open=True), help="Fakes per real example in the hardened model's batches.")
 @click.option("--hard-negatives", default=0.25, show_default=True, type=click.FloatRange(0, 1), help="Fraction of fakes mined as the hardest (0: all random).")
-@click.option("--blend-fakes", default=0.0, show_default=True, type=click.FloatRange(0, 1, max_open=True), help="Share of the fakes that are blends of two real training images of different classes (0: generated fakes only).")
+@click.option("--blend-fakes", default=0.2, show_default=True, type=click.FloatRange(0, 1, max_open=True), help="Share of the fakes that are blends of two real training images of different classes (0: generated fakes only).")
+@click.option("--field-fakes", default=0.1, show_default=True, type=click.FloatRange(0, 1, max_open=True), help="Share of the fakes that are random fields (smoothed noise at random scales, brightness and contrast).")
 @click.option("--untrained-fakes/--no-untrained-fakes", default=True, show_default=True, help="Also train on fakes of each generator's untrained start (crude fakes: they teach rejecting noise).")
 @click.option("--untrained-share", default=None, type=click.FloatRange(0, 1, max_open=True), help="Share of the fakes drawn from the untrained starts (with --untrained-fakes). Default: an equal share with each generator file.")
 @click.option("--false-reject-rate", default=0.05, show_default=True, type=click.FloatRange(0, 1, max_open=True), help="The operating point: both classifiers reject this fraction of held-out real images and are compared on the probes at it.")
@@ -434,7 +435,7 @@ def report_command(run_dir, output) -> None:
 @click.option("--overwrite", is_flag=True, help="Allow writing into a directory that already holds files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @click.option("--unsafe", is_flag=True, help="Load model files that carry code. Only for files you trust.")
-def harden_command(dataset, gans, train_gan, gan_epochs, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, blend_fakes, untrained_fakes, untrained_share, false_reject_rate, argmax_rule, held_out, seed, overwrite, as_json, unsafe) -> None:
+def harden_command(dataset, gans, train_gan, gan_epochs, probe_gans, probe_epochs, out, epochs, batch_size, fake_ratio, hard_negatives, blend_fakes, field_fakes, untrained_fakes, untrained_share, false_reject_rate, argmax_rule, held_out, seed, overwrite, as_json, unsafe) -> None:
     """Train a baseline classifier and one hardened with GAN fakes (an extra reject class), and
     report clean accuracy and how often each rejects fakes of another generator, noise, blends of two
     digits and inverted digits, at an equal false-reject rate.
@@ -489,7 +490,7 @@ def harden_command(dataset, gans, train_gan, gan_epochs, probe_gans, probe_epoch
         click.echo(f"Training the baseline and the hardened classifier ({epochs} epochs each; fakes of {len(generators)} generator file(s){start}) ...")
         result = augment.harden(
             x, y, generators, probes, epochs=epochs, batch_size=batch_size, fake_ratio=fake_ratio,
-            hard_negatives=hard_negatives, blend_fakes=blend_fakes, held_out=held_out, seed=seed, untrained_fakes=untrained_fakes, untrained_share=untrained_share,
+            hard_negatives=hard_negatives, blend_fakes=blend_fakes, field_fakes=field_fakes, held_out=held_out, seed=seed, untrained_fakes=untrained_fakes, untrained_share=untrained_share,
             false_reject_rate=None if argmax_rule else false_reject_rate,
         )  # fmt: skip
         written = result.save(out_dir)

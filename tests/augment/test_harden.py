@@ -95,13 +95,13 @@ def test_the_argmax_rule_gives_the_baseline_the_hardened_classifiers_rate(traine
     assert augment.HardeningSettings.with_options(settings, {"seed": 3}) == augment.HardeningSettings(epochs=2, n_probe=10, seed=3)
 
 
-def test_blend_fakes_make_that_share_of_the_training_fakes_from_blends_of_training_examples(trained_gans):
+def test_blend_and_field_fakes_make_their_share_of_the_training_fakes(trained_gans):
     x, y = bars(240)
     constant = augment.FakePool(np.full((100, 16, 16, 1), 0.25, np.float32))  # generated fakes, recognisable
-    result = augment.harden(x, y, constant, [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=20, untrained_fakes=False, blend_fakes=0.5)
-    assert result.report["settings"]["blend_fakes"] == 0.5
+    result = augment.harden(x, y, constant, [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=20, untrained_fakes=False, blend_fakes=0.3, field_fakes=0.2)
+    assert result.report["settings"]["blend_fakes"] == 0.3 and result.report["settings"]["field_fakes"] == 0.2
     from_pool = np.all(result.training_fakes == 0.25, axis=(1, 2, 3))
-    assert from_pool.sum() == 5  # the other half: blends, none equal to a real image
+    assert from_pool.sum() == 5  # the other half: 3 blends and 2 random fields, none equal to a real image
     train, _ = augment.stratified_split(y, 0.2, seed=0)
     blends = result.training_fakes[~from_pool]
     assert not any(np.allclose(b, x[i]) for b in blends for i in train)
@@ -133,6 +133,8 @@ def test_fakes_are_shared_between_the_generators_their_untrained_starts_and_blen
     assert result.report["settings"]["untrained_share"] == 0.2 and result.report["settings"]["blend_fakes"] == 0.3
     with pytest.raises(ConfigurationError, match="leaves no share for the generators given"):
         augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], blend_fakes=0.5, untrained_share=0.5)
+    with pytest.raises(ConfigurationError, match="0.4 \\+ 0.3 \\+ 0.3 leaves no share"):
+        augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], blend_fakes=0.4, field_fakes=0.3, untrained_share=0.3)
 
 
 def test_stratified_split_holds_out_every_class():

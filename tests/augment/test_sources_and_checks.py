@@ -169,6 +169,27 @@ def test_blends_mix_two_examples_of_different_classes_with_weights_in_range():
         augment.Blends(x, y.astype(float))
 
 
+def test_random_fields_span_speckle_to_blobs_at_any_brightness():
+    fields = augment.RandomFields((16, 16, 1), smoothing=(0.0, 3.0))
+    images, labels = fields.draw(400, rng=0)
+    assert images.shape == (400, 16, 16, 1) and labels is None and fields.num_classes is None
+    assert images.min() >= -1 and images.max() <= 1
+    means = images.mean(axis=(1, 2, 3))
+    assert means.min() < -0.5 and means.max() > 0.5  # dark and bright grounds
+    np.testing.assert_array_equal(augment.RandomFields((16, 16, 1)).draw(400, rng=0)[0], images)
+
+    def roughness(batch):  # mean jump between neighbouring pixels, per unit of contrast
+        return np.abs(np.diff(batch, axis=1)).mean() / (batch.std(axis=(1, 2, 3)).mean() + 1e-6)
+
+    speckle, _ = augment.RandomFields((16, 16, 1), smoothing=(0.0, 0.0)).draw(100, rng=1)
+    blobs, _ = augment.RandomFields((16, 16, 1), smoothing=(3.0, 3.0)).draw(100, rng=1)
+    assert roughness(speckle) > 4 * roughness(blobs)
+    with pytest.raises(ConfigurationError, match=r"smoothing: expected \(low, high\) with 0 <= low <= high"):
+        augment.RandomFields((16, 16, 1), smoothing=(2, 1))
+    with pytest.raises(ConfigurationError, match=r"sample_shape: expected images \(H, W, C\)"):
+        augment.RandomFields((16, 16))
+
+
 def test_mixture_draws_each_source_in_its_share(tiny_cgan):
     ones = augment.FakePool(np.ones((50, 2), np.float32))
     zeros = augment.FakePool(np.zeros((50, 2), np.float32))

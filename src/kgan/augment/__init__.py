@@ -39,6 +39,7 @@ from kgan.augment.sources import (
     FakeSource,
     GeneratorSnapshots,
     Mixture,
+    RandomFields,
     as_source,
     run_generators,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "FakeSource",
     "GeneratorSnapshots",
     "Mixture",
+    "RandomFields",
     "HardeningResult",
     "RejectClassDataset",
     "RejectingClassifier",

@@ -41,7 +41,7 @@ from kgan.augment.classifier import small_classifier
 from kgan.augment.datasets import RejectClassDataset
 from kgan.augment.probes import digit_blends, inverted, uniform_noise
 from kgan.augment.rejecting import RejectingClassifier, equal_rate_threshold, realness
-from kgan.augment.sources import Blends, Mixture, as_source
+from kgan.augment.sources import Blends, Mixture, RandomFields, as_source
 from kgan.errors import ConfigurationError, DataError
 
 __all__ = ["HardeningResult", "HardeningSettings", "harden", "stratified_split"]
@@ -230,9 +230,15 @@ class HardeningSettings:
         seed: Seeds the split, the weights, the shuffling, the fakes and the probes.
         verbose: ``fit``'s verbosity.
         blend_fakes: Share of the fakes that are [`Blends`][kgan.augment.Blends] of two real training
-            examples of different classes (``0``: generated fakes only). The blends probe is made of
-            the held-out examples, so with this on it measures blends of digits the classifier never
-            saw, not a kind of input it never saw.
+            examples of different classes (``0``: none). The blends probe is made of the held-out
+            examples, so with this on it measures blends of digits the classifier never saw, not a
+            kind of input it never saw. Measured on mnist-5k (three seeds, 2% false rejects), 0.2
+            took fakes of generators of other kinds that generated fakes alone let through (the
+            TensorFlow tutorial's early stages: 0-33% rejected) to 93-100%.
+        field_fakes: Share of the fakes that are [`RandomFields`][kgan.augment.RandomFields]: smoothed
+            noise at random scales, brightness and contrast (``0``: none). The noise probe (uniform
+            noise) is then close to a kind the classifier trained on. Measured: with blends and
+            without these, uniform noise was rejected 0-22% in two seeds of three; with 0.1, 100%.
         untrained_fakes: Also train on fakes of each generator's untrained start (its architecture,
             freshly initialised: the snapshot at step 0). Measured on mnist-5k, these crude fakes are
             what teaches the reject class noise and inverted digits; a generator at Frechet distance
@@ -261,7 +267,8 @@ class HardeningSettings:
     learning_rate: float = 1e-3
     seed: int = 0
     verbose: int = 0
-    blend_fakes: float = 0.0
+    blend_fakes: float = 0.2
+    field_fakes: float = 0.1
     untrained_fakes: bool = True
     untrained_share: float | None = None
     false_reject_rate: float | None = 0.05
@@ -269,11 +276,13 @@ class HardeningSettings:
 
     def __post_init__(self):
         check_number("blend_fakes", self.blend_fakes, 0, 1, high_open=True, meaning=" (a share of the fakes, such as 0.2)")
+        check_number("field_fakes", self.field_fakes, 0, 1, high_open=True, meaning=" (a share of the fakes, such as 0.1)")
         check_number("untrained_share", self.untrained_share, 0, 1, high_open=True, none=True, meaning=" (a share of the fakes, such as 0.2)")
-        if self.untrained_share is not None and self.blend_fakes + self.untrained_share * self.untrained_fakes >= 1:
+        untrained = (self.untrained_share or 0.0) * self.untrained_fakes
+        if self.blend_fakes + self.field_fakes + untrained >= 1:
             raise ConfigurationError(
-                f"blend_fakes + untrained_share: {self.blend_fakes:g} + {self.untrained_share:g} leaves no share for the generators given; "
-                "keep their sum below 1 (for example 0.2 each)."
+                f"blend_fakes + field_fakes + untrained_share: {self.blend_fakes:g} + {self.field_fakes:g} + {untrained:g} leaves no share "
+                "for the generators given; keep their sum below 1 (for example 0.2, 0.1 and 0.2)."
             )
         check_number("false_reject_rate", self.false_reject_rate, 0, 1, high_open=True, none=True, meaning=" such as 0.02")
         for r in self.trade_off_rates:
@@ -338,7 +347,9 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
         generated = as_source(models + starts)  # an equal share for each
     elif starts:
         generated = Mixture([generators, as_source(starts)], [1.0 - settings.blend_fakes - settings.untrained_share, settings.untrained_share])
-    source = Mixture([generated, Blends(x_train, y_train)], [1.0 - settings.blend_fakes, settings.blend_fakes]) if settings.blend_fakes else generated
+    extra = [(Blends(x_train, y_train), settings.blend_fakes), (RandomFields(shape), settings.field_fakes)]
+    extra = [(part, share) for part, share in extra if share > 0]
+    source = Mixture([generated] + [p for p, _ in extra], [1.0 - sum(w for _, w in extra)] + [w for _, w in extra]) if extra else generated
 
     keras.utils.set_random_seed(settings.seed)
     baseline = build(shape, k)
@@ -388,7 +399,7 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
         "settings": {
             "epochs": settings.epochs, "batch_size": settings.batch_size, "fake_ratio": settings.fake_ratio, "hard_negatives": settings.hard_negatives,
             "held_out": settings.held_out, "learning_rate": settings.learning_rate, "seed": settings.seed, "num_classes": k,
-            "untrained_fakes": settings.untrained_fakes, "blend_fakes": settings.blend_fakes, "untrained_share": settings.untrained_share if starts else None, "false_reject_rate": settings.false_reject_rate, "trade_off_rates": list(settings.trade_off_rates),
+            "untrained_fakes": settings.untrained_fakes, "blend_fakes": settings.blend_fakes, "field_fakes": settings.field_fakes, "untrained_share": settings.untrained_share if starts else None, "false_reject_rate": settings.false_reject_rate, "trade_off_rates": list(settings.trade_off_rates),
         },
         "mined_reject_probability": data.mined_reject_probability,
     }
