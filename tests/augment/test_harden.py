@@ -127,10 +127,18 @@ def test_untrained_fakes_add_a_freshly_initialised_copy_of_each_generator(traine
     assert len(_untrained_starts([trained, load_gan(trained_gans[0])], seed=0)) == 1
 
 
-def test_fakes_are_shared_between_the_generators_their_untrained_starts_and_blends(trained_gans):
+def test_fakes_are_shared_between_the_generators_their_untrained_starts_blends_and_fields(trained_gans):
+    import keras
+
     x, y = bars(240)
-    result = augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=20, blend_fakes=0.3, untrained_share=0.2)
-    assert result.report["settings"]["untrained_share"] == 0.2 and result.report["settings"]["blend_fakes"] == 0.3
+    # a "trained" generator that draws only 0.25; its untrained start (fresh initial weights) does not
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(256), keras.layers.Reshape((16, 16, 1))])
+    generator.set_weights([np.zeros((4, 256), np.float32), np.full(256, 0.25, np.float32)])
+    result = augment.harden(x, y, generator, [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=20, blend_fakes=0.2, field_fakes=0.1, untrained_share=0.3)
+    assert result.report["settings"]["untrained_share"] == 0.3
+    # ten training fakes: 7 generated (4 of the generator's, 3 of its start: shares 0.4 and 0.3 overall), 2 blends, 1 field
+    from_generator = np.all(np.isclose(result.training_fakes, 0.25), axis=(1, 2, 3))
+    assert from_generator.sum() == 4
     with pytest.raises(ConfigurationError, match="leaves no share for the generators given"):
         augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], blend_fakes=0.5, untrained_share=0.5)
     with pytest.raises(ConfigurationError, match="0.4 \\+ 0.3 \\+ 0.3 leaves no share"):

@@ -244,7 +244,7 @@ class HardeningSettings:
             what teaches the reject class noise and inverted digits; a generator at Frechet distance
             16 alone taught it to reject 0.2% of uniform noise.
         untrained_share: Share of the fakes drawn from the untrained starts (with ``untrained_fakes``);
-            the generators given get what ``blend_fakes`` and this leave. ``None``: the untrained
+            the generators given get what ``blend_fakes``, ``field_fakes`` and this leave. ``None``: the untrained
             starts count as generators, each with an equal share.
         false_reject_rate: The operating point: both classifiers reject this fraction of the clean
             held-out digits, and are compared on the probes at it. The default, 5%, is
@@ -346,7 +346,8 @@ def harden(x: np.ndarray, y: np.ndarray, gans: Any, probe_gans: Any, settings: H
     if starts and settings.untrained_share is None:
         generated = as_source(models + starts)  # an equal share for each
     elif starts:
-        generated = Mixture([generators, as_source(starts)], [1.0 - settings.blend_fakes - settings.untrained_share, settings.untrained_share])
+        trained_share = 1.0 - settings.blend_fakes - settings.field_fakes - settings.untrained_share
+        generated = Mixture([generators, as_source(starts)], [trained_share, settings.untrained_share])  # of all fakes, once blends and fields take theirs
     extra = [(Blends(x_train, y_train), settings.blend_fakes), (RandomFields(shape), settings.field_fakes)]
     extra = [(part, share) for part, share in extra if share > 0]
     source = Mixture([generated] + [p for p, _ in extra], [1.0 - sum(w for _, w in extra)] + [w for _, w in extra]) if extra else generated

@@ -305,7 +305,7 @@ class Mixture:
     def draw(self, n: int, rng: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
         """``n`` fakes: each source's share rounded down (the remainder from the largest), shuffled."""
         rng = _rng(rng)
-        counts = np.floor(self.weights * n).astype(int)
+        counts = np.floor(self.weights * n + 1e-9).astype(int)  # 0.3 / 0.7 * 7 is 2.9999999999999996 in floats
         counts[int(np.argmax(self.weights))] += n - counts.sum()
         parts = [s.draw(int(c), rng) for s, c in zip(self.sources, counts, strict=True) if c > 0]
         images = np.concatenate([p[0] for p in parts])
