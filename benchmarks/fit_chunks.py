@@ -31,7 +31,6 @@ from time_to_quality import chunk_batches  # noqa: E402
 
 import kgan  # noqa: E402
 
-
 BASELINE_STEPS = 10
 """The baseline's steps between two of kgan's chunks (time_to_quality gives it 100 per evaluation)."""
 
