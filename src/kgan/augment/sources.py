@@ -29,6 +29,15 @@ def _balanced_labels(n: int, num_classes: int, rng: np.random.Generator) -> np.n
     return rng.permutation(np.arange(n) % num_classes).astype(np.int64)
 
 
+def _draw_shuffled(sources: list, counts: np.ndarray, labelled: bool, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray | None]:
+    """``counts[i]`` draws from ``sources[i]``, in order, then shuffled together with their labels
+    (``None`` unless ``labelled``)."""
+    parts = [s.draw(int(c), rng) for s, c in zip(sources, counts, strict=True) if c > 0]
+    images = np.concatenate([p[0] for p in parts])
+    order = rng.permutation(len(images))
+    return images[order], (np.concatenate([p[1] for p in parts])[order] if labelled else None)
+
+
 class _Generator:
     """One generator behind a single ``draw`` call: a kgan GANModel or a bare Keras model.
 
@@ -133,11 +142,7 @@ class FakeSource:
         rng = _rng(rng)
         counts = np.full(len(self.generators), n // len(self.generators))
         counts[: n % len(self.generators)] += 1
-        parts = [g.draw(int(c), rng) for g, c in zip(self.generators, counts, strict=True) if c > 0]
-        images = np.concatenate([p[0] for p in parts])
-        labels = None if self.num_classes is None else np.concatenate([p[1] for p in parts])
-        order = rng.permutation(n)
-        return images[order], (None if labels is None else labels[order])
+        return _draw_shuffled(self.generators, counts, self.num_classes is not None, rng)
 
 
 class FakePool:
@@ -307,11 +312,7 @@ class Mixture:
         rng = _rng(rng)
         counts = np.floor(self.weights * n + 1e-9).astype(int)  # 0.3 / 0.7 * 7 is 2.9999999999999996 in floats
         counts[int(np.argmax(self.weights))] += n - counts.sum()
-        parts = [s.draw(int(c), rng) for s, c in zip(self.sources, counts, strict=True) if c > 0]
-        images = np.concatenate([p[0] for p in parts])
-        labels = np.concatenate([p[1] for p in parts]) if self.num_classes is not None else None
-        order = rng.permutation(n)
-        return images[order], (None if labels is None else labels[order])
+        return _draw_shuffled(self.sources, counts, self.num_classes is not None, rng)
 
 
 def run_generators(path: str | os.PathLike) -> list[str]:
