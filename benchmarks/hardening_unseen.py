@@ -46,10 +46,11 @@ def tutorial_generators(x: np.ndarray, work: Path, steps: list[int]) -> dict[str
     import tensorflow as tf
     from baseline import BATCH_SIZE, make_baseline
 
-    names = dict(zip(steps, ("early", "middle", "late"), strict=False))
+    stage = dict(zip(steps, ("early", "middle", "late"), strict=False))
     paths = {step: work / f"tutorial-{step}.keras" for step in steps}
+    named = {f"tutorial, {stage[s]} ({s} steps)": p for s, p in paths.items()}
     if all(p.exists() for p in paths.values()):
-        return {f"tutorial, {names[s]} ({s} steps)": p for s, p in paths.items()}
+        return named
     gan = make_baseline(seed=100)
     data = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x), seed=100).repeat().batch(BATCH_SIZE, drop_remainder=True)
     done = 0
@@ -59,7 +60,7 @@ def tutorial_generators(x: np.ndarray, work: Path, steps: list[int]) -> dict[str
         done = step
         gan.generator.save(paths[step])
         print(f"  tutorial: {step} steps ({time.perf_counter() - start:.0f} s)", flush=True)
-    return {f"tutorial, {names[s]} ({s} steps)": p for s, p in paths.items()}
+    return named
 
 
 def mlp_generator(x: np.ndarray, work: Path, epochs: int) -> Path:
@@ -87,10 +88,11 @@ def mlp_generator(x: np.ndarray, work: Path, epochs: int) -> Path:
 
 
 def kgan_run(work: Path, name: str, architecture: str, epochs: int, snapshot_every: int, seed: int) -> Path:
+    """The run directory ``work/name``, trained by ``augment.train_generators`` unless it is there."""
     out = work / name
     if not (out / "model.keras").exists():
         start = time.perf_counter()
-        kgan.train(architecture, "mnist-5k", epochs=epochs, seed=seed, out=str(out), overwrite=True, evaluate_every=0, verbose=0, snapshot_every=snapshot_every)
+        augment.train_generators("mnist-5k", out, architecture, epochs=epochs, snapshot_every=snapshot_every, seed=seed, overwrite=True)
         print(f"  {name}: {epochs} epochs ({time.perf_counter() - start:.0f} s)", flush=True)
     return out
 
@@ -112,12 +114,8 @@ def unseen_generators(x: np.ndarray, work: Path, args) -> dict[str, object]:
 def harden_one_seed(x, y, seed: int, work: Path, kinds: dict, args) -> dict:
     """``kgan harden --train-gan dcgan --seed SEED --false-reject-rate RATE``, then every unseen kind."""
     start = time.perf_counter()
-    gan_paths = augment.run_generators(work / f"gan-{seed}") if (work / f"gan-{seed}" / "model.keras").exists() else (
-        augment.train_generators("mnist-5k", work / f"gan-{seed}", "dcgan", epochs=10, snapshot_every=1, seed=seed, overwrite=True)
-    )  # fmt: skip
-    probe = work / f"probe-gan-{seed}"
-    if not (probe / "model.keras").exists():
-        augment.train_generators("mnist-5k", probe, "dcgan", epochs=3, snapshot_every=0, seed=seed + 1, overwrite=True)
+    gan_paths = augment.run_generators(kgan_run(work, f"gan-{seed}", "dcgan", epochs=10, snapshot_every=1, seed=seed))
+    probe = kgan_run(work, f"probe-gan-{seed}", "dcgan", epochs=3, snapshot_every=0, seed=seed + 1)
     settings = dict(args.settings)
     result = augment.harden(x, y, [load_gan(p) for p in gan_paths], [load_gan(probe / "model.keras")], seed=seed, false_reject_rate=args.rate, **settings)
     report = result.report
