@@ -24,7 +24,9 @@ The arms run one after the other in this process (``--arms`` picks some); each r
 kept under ``--out``. ``--pictures DIR`` draws, per arm, ten fixed-latent samples of every saved model
 (one row per mark; cogan: rows A and B; cyclegan: held-out digits, then their translation) into
 ``DIR/<arm>.png``; ``--reuse`` measures and draws the models an earlier run saved under ``--out``
-instead of training again.
+instead of training again. ``--set KEY=VALUE`` (JSON value, repeatable) passes an architecture
+option to every chosen arm, to measure a candidate default (for example ``--arms cyclegan --set
+identity_weight=0``); the options are recorded in the results.
 
     python benchmarks/variants.py --json benchmarks/results-variants.json      # 6 arms x 10 min: ~70 min on 2 cores
     python benchmarks/variants.py --arms progan --minutes 2 5                  # one arm, 5 minutes
@@ -192,7 +194,9 @@ def main() -> None:
     parser.add_argument("--json", default=None, help="write the results to this file")
     parser.add_argument("--pictures", default=None, help="draw each arm's samples at every mark into this folder")
     parser.add_argument("--reuse", action="store_true", help="measure the models saved under --out by an earlier run")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", help="an architecture option for every chosen arm, JSON value")
     args = parser.parse_args()
+    settings = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.settings)}
 
     out = Path(args.out or tempfile.mkdtemp(prefix="kgan-variants-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -208,6 +212,9 @@ def main() -> None:
     results = {}
     for name in chosen:
         options, command = table[name]
+        if settings:
+            options = {**options, "architecture_options": settings}
+            command += " " + " ".join(f"--option {k}={json.dumps(v)}" for k, v in settings.items())
         directory = out / name
         directory.mkdir(exist_ok=True)
         marks = Marks(args.minutes, directory)

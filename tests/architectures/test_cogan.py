@@ -52,3 +52,14 @@ def test_fit_on_two_domains_and_checks(tiny_cogan, tmp_path):
     assert isinstance(again, CoGANModel)
     for x, y in zip(again.generate(4, seed=1), tiny_cogan.generate(4, seed=1)):
         np.testing.assert_array_equal(x, y)
+
+
+def test_generator_width_defaults_to_one_and_a_half_times_the_discriminators():
+    def channels(gan):
+        return [layer.filters for layer in gan.generator.layers if isinstance(layer, keras.layers.Conv2D)]
+
+    default = kgan.architectures.get("cogan")(input_shape=(8, 8, 1), latent_dim=4, width=8)
+    assert channels(default) == [12, 6, 6, 1, 1]  # shared up-block g, each head g/2, then each head's image
+    assert [layer.filters for layer in default.discriminator.layers if isinstance(layer, keras.layers.Conv2D)] == [8, 8, 16, 32]  # unchanged
+    narrow = kgan.architectures.get("cogan")(input_shape=(8, 8, 1), latent_dim=4, width=8, g_width=4)
+    assert channels(narrow) == [4, 2, 2, 1, 1]

@@ -81,3 +81,24 @@ def test_thicken_is_a_dilation():
     x[0, 2, 2, 0] = 1.0
     thick = kgan.datasets.thicken(x)
     assert (thick[0, 1:4, 1:4, 0] == 1.0).all() and thick.sum() == 9 - 16
+
+
+@pytest.mark.parametrize("downsamples, smallest, channels", [(0, 8, 4), (1, 4, 8), (2, 2, 16)])
+def test_downsamples_sets_where_the_residual_blocks_run(downsamples, smallest, channels):
+    from kgan.architectures.cyclegan import resnet_generator
+
+    g = resnet_generator((8, 8, 1), width=4, n_res=1, downsamples=downsamples)
+    adds = [layer for layer in g.layers if isinstance(layer, keras.layers.Add)]
+    assert tuple(adds[0].output.shape[1:]) == (smallest, smallest, channels)
+    assert tuple(g.output.shape[1:]) == (8, 8, 1)
+    strided = [layer for layer in g.layers if isinstance(layer, keras.layers.Conv2D) and layer.strides == (2, 2)]
+    assert len(strided) == downsamples
+
+
+def test_downsamples_is_checked_against_the_image_size():
+    from kgan.architectures.cyclegan import resnet_generator
+
+    with pytest.raises(ConfigurationError, match="downsamples"):
+        kgan.architectures.get("cyclegan")(input_shape=(8, 8, 1), width=2, downsamples=-1)
+    with pytest.raises(ConfigurationError, match="divisible by 8"):
+        resnet_generator((12, 12, 1), width=2, downsamples=3)

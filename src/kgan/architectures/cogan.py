@@ -1,10 +1,10 @@
 """CoGAN (Liu & Tuzel, 2016) on dcgan-style networks.
 
-Shapes, for ``input_shape=(H, W, C)`` of each domain and ``width=w``::
+Shapes, for ``input_shape=(H, W, C)`` of each domain, ``width=w`` and ``g_width=g``::
 
-    G: z -> [shared] Dense -> (H/4, W/4, 2w) -> up+conv (H/2, W/2, w)
-          -> [head A] up+conv (H, W, w/2) -> conv C tanh  ┐
-          -> [head B] up+conv (H, W, w/2) -> conv C tanh  ┴ concat -> (H, W, 2C)
+    G: z -> [shared] Dense -> (H/4, W/4, 2g) -> up+conv (H/2, W/2, g)
+          -> [head A] up+conv (H, W, g/2) -> conv C tanh  ┐
+          -> [head B] up+conv (H, W, g/2) -> conv C tanh  ┴ concat -> (H, W, 2C)
     D: (H, W, 2C) -> A channels -> [head A] conv4 s2 w ┐
                      B channels -> [head B] conv4 s2 w ┴ [shared] conv4 s2 2w -> conv3 4w -> Dense 1 -> (2,)
 """
@@ -79,13 +79,23 @@ RECIPE = dict(DCGAN_RECIPE)
 12.3, 4.9, 11.3 with R1 against 16.8, 27.8, 90.9 with plain BCE, which collapses."""
 
 
-def cogan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 32, seed: int | None = None, ema_momentum: float | None = 0.999, **kwargs) -> CoGANModel:
+def cogan(
+    input_shape=(28, 28, 1),
+    latent_dim: int = 128,
+    width: int = 32,
+    g_width: int | None = None,
+    seed: int | None = None,
+    ema_momentum: float | None = 0.999,
+    **kwargs,
+) -> CoGANModel:
     """An uncompiled [`CoGANModel`][kgan.models.CoGANModel].
 
     Args:
         input_shape: ``(H, W, C)`` of each domain, H and W divisible by 4.
         latent_dim: Size of ``z``.
-        width: As for dcgan.
+        width: The discriminator's width, as for dcgan.
+        g_width: The generator's width: ``2*g_width`` channels at H/4, ``g_width`` at H/2 (shared),
+            ``g_width/2`` in each domain's head. Default ``3 * width // 2`` (48), as for dcgan.
         seed: Seed of the weights' initialisation and of the training noise.
         ema_momentum: Generator weight average for sampling (``None``: off).
         **kwargs: Passed to [`CoGANModel`][kgan.models.CoGANModel].
@@ -98,7 +108,7 @@ def cogan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 32, seed:
     if seed is not None:
         keras.utils.set_random_seed(seed)
     return CoGANModel(
-        generator=cogan_generator(input_shape, latent_dim, width),
+        generator=cogan_generator(input_shape, latent_dim, 3 * positive_int("width", width) // 2 if g_width is None else g_width),
         discriminator=cogan_discriminator(input_shape, width),
         seed=seed,
         ema_momentum=ema_momentum,

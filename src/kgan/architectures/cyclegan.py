@@ -1,7 +1,8 @@
 """CycleGAN (Zhu et al., 2017) networks sized for small images: residual generators and PatchGAN
 discriminators, instance normalization (``GroupNormalization(groups=-1)``).
 
-Shapes, for ``input_shape=(H, W, C)`` with H and W divisible by 4 and ``width=w``::
+Shapes, for ``input_shape=(H, W, C)`` with H and W divisible by 4, ``width=w`` and
+``downsamples=2`` (with ``d`` of them the residual blocks run at ``H/2^d`` with ``2^d w`` channels)::
 
     G, F: (H, W, C) -> conv7 w -> conv3 s2 2w -> conv3 s2 4w -> n_res residual blocks (4w)
           -> upsample+conv3 2w -> upsample+conv3 w -> conv7 C, tanh
@@ -14,7 +15,7 @@ import keras
 from keras import layers
 
 from kgan.architectures._checks import image_shape
-from kgan.arguments import positive_int
+from kgan.arguments import check_int, positive_int
 from kgan.models.cyclegan import CycleGANModel
 
 __all__ = ["cyclegan", "resnet_generator", "patch_discriminator"]
@@ -24,19 +25,21 @@ def _norm():
     return layers.GroupNormalization(groups=-1, epsilon=1e-5)  # instance normalization
 
 
-def resnet_generator(input_shape, width: int = 16, n_res: int = 3, name: str = "generator") -> keras.Model:
-    """``(batch, H, W, C) -> (batch, H, W, C)`` in ``[-1, 1]``: down twice, residual blocks, up twice."""
-    h, w, c = image_shape(input_shape, 4)
+def resnet_generator(input_shape, width: int = 16, n_res: int = 3, name: str = "generator", downsamples: int = 2) -> keras.Model:
+    """``(batch, H, W, C) -> (batch, H, W, C)`` in ``[-1, 1]``: ``downsamples`` stride-2 convolutions
+    (doubling the channels), ``n_res`` residual blocks, as many upsamplings (halving them)."""
+    downsamples = check_int("downsamples", downsamples, 0)
+    h, w, c = image_shape(input_shape, 2**downsamples)
     width = positive_int("width", width)
     x_in = keras.Input((h, w, c), name="image")
     x = layers.ReLU()(_norm()(layers.Conv2D(width, 7, padding="same")(x_in)))
-    for channels in (2 * width, 4 * width):
-        x = layers.ReLU()(_norm()(layers.Conv2D(channels, 3, strides=2, padding="same")(x)))
+    for k in range(1, downsamples + 1):
+        x = layers.ReLU()(_norm()(layers.Conv2D(width << k, 3, strides=2, padding="same")(x)))
     for _ in range(positive_int("n_res", n_res)):
-        r = layers.ReLU()(_norm()(layers.Conv2D(4 * width, 3, padding="same")(x)))
-        r = _norm()(layers.Conv2D(4 * width, 3, padding="same")(r))
+        r = layers.ReLU()(_norm()(layers.Conv2D(width << downsamples, 3, padding="same")(x)))
+        r = _norm()(layers.Conv2D(width << downsamples, 3, padding="same")(r))
         x = layers.Add()([x, r])
-    for channels in (2 * width, width):
+    for channels in [width << k for k in range(downsamples - 1, -1, -1)]:
         x = layers.UpSampling2D(2)(x)
         x = layers.ReLU()(_norm()(layers.Conv2D(channels, 3, padding="same")(x)))
     out = layers.Conv2D(c, 7, padding="same", activation="tanh", dtype="float32")(x)
@@ -66,6 +69,7 @@ def cyclegan(
     cycle_weight: float = 10.0,
     identity_weight: float = 5.0,
     pool_size: int = 50,
+    downsamples: int = 2,
     seed: int | None = None,
     **kwargs,
 ) -> CycleGANModel:
@@ -75,6 +79,7 @@ def cyclegan(
         input_shape: ``(H, W, C)`` of both domains, H and W divisible by 4.
         width: Channels of the first layer of each network.
         n_res: Residual blocks in each generator.
+        downsamples: Stride-2 convolutions before the residual blocks (0, 1 or 2; the paper's 2).
         cycle_weight, identity_weight, pool_size: As [`CycleGANModel`][kgan.models.CycleGANModel].
         seed: Seed of the weights' initialisation and of the training noise.
         **kwargs: Passed to [`CycleGANModel`][kgan.models.CycleGANModel].
@@ -88,8 +93,8 @@ def cyclegan(
     if seed is not None:
         keras.utils.set_random_seed(seed)
     return CycleGANModel(
-        generator_g=resnet_generator(input_shape, width, n_res, name="generator_g"),
-        generator_f=resnet_generator(input_shape, width, n_res, name="generator_f"),
+        generator_g=resnet_generator(input_shape, width, n_res, name="generator_g", downsamples=downsamples),
+        generator_f=resnet_generator(input_shape, width, n_res, name="generator_f", downsamples=downsamples),
         discriminator_x=patch_discriminator(input_shape, width, name="discriminator_x"),
         discriminator_y=patch_discriminator(input_shape, width, name="discriminator_y"),
         cycle_weight=cycle_weight,
