@@ -102,3 +102,16 @@ def test_downsamples_is_checked_against_the_image_size():
         kgan.architectures.get("cyclegan")(input_shape=(8, 8, 1), width=2, downsamples=-1)
     with pytest.raises(ConfigurationError, match="divisible by 8"):
         resnet_generator((12, 12, 1), width=2, downsamples=3)
+
+
+def test_d_norm_none_builds_discriminators_without_instance_normalization():
+    def norms(model):
+        return [layer for layer in model.layers if isinstance(layer, keras.layers.GroupNormalization)]
+
+    plain = kgan.architectures.get("cyclegan")(input_shape=(8, 8, 1), width=2, n_res=1, d_norm=None)
+    paper = kgan.architectures.get("cyclegan")(input_shape=(8, 8, 1), width=2, n_res=1)
+    assert not norms(plain.discriminator_x) and not norms(plain.discriminator_y)
+    assert len(norms(paper.discriminator_x)) == len(norms(paper.discriminator_y)) == 1
+    assert norms(plain.generator_g)  # the generators keep theirs
+    with pytest.raises(ConfigurationError, match="norm must be 'instance' or None, received 'batch'"):
+        kgan.architectures.get("cyclegan")(input_shape=(8, 8, 1), width=2, d_norm="batch")

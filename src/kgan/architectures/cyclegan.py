@@ -16,6 +16,7 @@ from keras import layers
 
 from kgan.architectures._checks import image_shape
 from kgan.arguments import check_int, positive_int
+from kgan.errors import ConfigurationError
 from kgan.models.cyclegan import CycleGANModel
 
 __all__ = ["cyclegan", "resnet_generator", "patch_discriminator"]
@@ -46,13 +47,21 @@ def resnet_generator(input_shape, width: int = 16, n_res: int = 3, name: str = "
     return keras.Model(x_in, out, name=name)
 
 
-def patch_discriminator(input_shape, width: int = 16, name: str = "discriminator") -> keras.Model:
-    """``(batch, H, W, C) -> (batch, H/4, W/4, 1)`` raw logits, one per overlapping patch."""
+def patch_discriminator(input_shape, width: int = 16, name: str = "discriminator", norm: str | None = "instance") -> keras.Model:
+    """``(batch, H, W, C) -> (batch, H/4, W/4, 1)`` raw logits, one per overlapping patch.
+
+    ``norm="instance"`` normalizes the second convolution's maps per image (the paper's); ``None``
+    leaves them as they are, so the discriminator also sees how much of each feature an image has
+    (how much ink, how thick the strokes), which instance normalization divides out.
+    """
     h, w, c = image_shape(input_shape, 4)
     width = positive_int("width", width)
+    if norm not in ("instance", None):
+        raise ConfigurationError(f"norm must be 'instance' or None, received {norm!r}")
     x_in = keras.Input((h, w, c), name="image")
     x = layers.LeakyReLU(0.2)(layers.Conv2D(width, 4, strides=2, padding="same")(x_in))
-    x = layers.LeakyReLU(0.2)(_norm()(layers.Conv2D(2 * width, 4, strides=2, padding="same")(x)))
+    x = layers.Conv2D(2 * width, 4, strides=2, padding="same")(x)
+    x = layers.LeakyReLU(0.2)(_norm()(x) if norm == "instance" else x)
     out = layers.Conv2D(1, 3, padding="same", dtype="float32")(x)
     return keras.Model(x_in, out, name=name)
 
@@ -70,6 +79,7 @@ def cyclegan(
     identity_weight: float = 5.0,
     pool_size: int = 50,
     downsamples: int = 2,
+    d_norm: str | None = "instance",
     seed: int | None = None,
     **kwargs,
 ) -> CycleGANModel:
@@ -79,7 +89,10 @@ def cyclegan(
         input_shape: ``(H, W, C)`` of both domains, H and W divisible by 4.
         width: Channels of the first layer of each network.
         n_res: Residual blocks in each generator.
-        downsamples: Stride-2 convolutions before the residual blocks (0, 1 or 2; the paper's 2).
+        downsamples: Stride-2 convolutions before the residual blocks (the paper's 2); H and W
+            must be divisible by ``2**downsamples``.
+        d_norm: The discriminators' normalization, ``"instance"`` (the paper's) or ``None``
+            ([`patch_discriminator()`][kgan.architectures.cyclegan.patch_discriminator]).
         cycle_weight, identity_weight, pool_size: As [`CycleGANModel`][kgan.models.CycleGANModel].
         seed: Seed of the weights' initialisation and of the training noise.
         **kwargs: Passed to [`CycleGANModel`][kgan.models.CycleGANModel].
@@ -95,8 +108,8 @@ def cyclegan(
     return CycleGANModel(
         generator_g=resnet_generator(input_shape, width, n_res, name="generator_g", downsamples=downsamples),
         generator_f=resnet_generator(input_shape, width, n_res, name="generator_f", downsamples=downsamples),
-        discriminator_x=patch_discriminator(input_shape, width, name="discriminator_x"),
-        discriminator_y=patch_discriminator(input_shape, width, name="discriminator_y"),
+        discriminator_x=patch_discriminator(input_shape, width, name="discriminator_x", norm=d_norm),
+        discriminator_y=patch_discriminator(input_shape, width, name="discriminator_y", norm=d_norm),
         cycle_weight=cycle_weight,
         identity_weight=identity_weight,
         pool_size=pool_size,
