@@ -139,3 +139,14 @@ def test_grow_fast_is_checked_and_saved(tmp_path):
     gan = kgan.architectures.get("progan")(input_shape=(8, 8, 1), latent_dim=4, width=2, grow_fast=False, seed=0)
     gan.save(tmp_path / "p.keras")
     assert keras.models.load_model(tmp_path / "p.keras").grow_fast is False
+
+
+def test_g_width_sets_the_generators_channels_only():
+    def convs(model):
+        return [layer.filters for layer in model.layers if isinstance(layer, kgan.layers.EqualizedConv2D)]
+
+    same = kgan.architectures.get("progan")(input_shape=(8, 8, 1), latent_dim=4, width=2, phase_images=8)
+    wider = kgan.architectures.get("progan")(input_shape=(8, 8, 1), latent_dim=4, width=2, phase_images=8, g_width=3)
+    assert convs(same.generator) == [4, 2, 2, 1, 1]  # the 4x4 conv, the two 8x8 convs, then the two to-rgb convs
+    assert convs(wider.generator) == [6, 3, 3, 1, 1]
+    assert [w.shape for w in wider.discriminator.weights] == [w.shape for w in same.discriminator.weights]

@@ -129,13 +129,24 @@ RECIPE = {"loss": "bce-r1", "learning_rate": 1e-3, "beta_1": 0.0, "batch_size": 
 which needs five critic steps), Adam(1e-3, beta_1=0) as in the paper, batch 32."""
 
 
-def progan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 16, phase_images: int = 20_000, seed: int | None = None, ema_momentum: float | None = 0.999, **kwargs) -> ProGANModel:
+def progan(
+    input_shape=(28, 28, 1),
+    latent_dim: int = 128,
+    width: int = 16,
+    phase_images: int = 20_000,
+    seed: int | None = None,
+    ema_momentum: float | None = 0.999,
+    g_width: int | None = None,
+    **kwargs,
+) -> ProGANModel:
     """An uncompiled [`ProGANModel`][kgan.models.ProGANModel].
 
     Args:
         input_shape: ``(H, H, C)``, H reachable by doubling from 3..8 (28, 32, 64, ...).
         latent_dim: Size of ``z``.
         width: Channels at full resolution; doubled at each lower resolution, at most ``8 * width``.
+        g_width: The generator's ``width``, when it should differ from the discriminator's
+            (default: ``width``).
         phase_images: Training images per phase: stage 0, then a fade-in and a stable phase per stage.
             With the default 20,000 and ``mnist-5k`` a phase is 4 epochs: 20 epochs reach 28x28.
         seed: Seed of the weights' initialisation and of the training noise.
@@ -149,7 +160,7 @@ def progan(input_shape=(28, 28, 1), latent_dim: int = 128, width: int = 16, phas
     if seed is not None:
         keras.utils.set_random_seed(seed)
     return ProGANModel(
-        generator=progan_generator(input_shape, latent_dim, width),
+        generator=progan_generator(input_shape, latent_dim, width if g_width is None else g_width),
         discriminator=progan_discriminator(input_shape, width),
         phase_images=phase_images,
         seed=seed,
