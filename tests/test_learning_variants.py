@@ -101,7 +101,8 @@ def test_progan_grows_to_full_size_and_quality_improves_across_stages():
     phases below 0.85x the untrained generator's, the last one below it.
 
     Measured (seed 0, growing: each stage computed at its own resolution): untrained 237.7; after
-    phases 1-5: 234.8, 248.8, 233.9, 173.4, 198.4 (best 0.73x untrained, last 0.83x), in 36-40 s (93 s
+    phases 1-5: 241.4, 240.8, 207.5, 191.2, 204.2 with the R1 gamma of 1 (best 0.80x untrained, last 0.86x;
+    with gamma 10: 234.8, 248.8, 233.9, 173.4, 198.4), in 36-40 s (93 s
     when every step computed the whole networks). ProGAN on this budget is far from dcgan's quality
     and not monotone; docs/variants/progan.md has the pictures.
     """
