@@ -28,8 +28,15 @@ instead of training again. ``--set KEY=VALUE`` (JSON value, repeatable) passes a
 option to every chosen arm, to measure a candidate default (for example ``--arms cyclegan --set
 identity_weight=0``); the options are recorded in the results.
 
+``--dataset NAME`` trains the unconditional arms (``dcgan``, ``wgan-gp``, ``progan`` and their
+candidates) on other data, to compare them at another size: for example ``--dataset
+mnist-5k-color-64 --features inception --n-eval 500`` (``--features``: ``auto``, ``mnist``,
+``inception`` or a Keras model, as ``kgan.metrics.feature_extractor``; ``auto`` is kgan's MNIST
+classifier for 28x28x1 data and the standard Inception network otherwise).
+
     python benchmarks/variants.py --json benchmarks/results-variants.json      # 6 arms x 10 min: ~70 min on 2 cores
     python benchmarks/variants.py --arms progan --minutes 2 5                  # one arm, 5 minutes
+    python benchmarks/variants.py --arms dcgan progan --dataset mnist-5k-color-64 --n-eval 500 --minutes 2.5 5 10 15
 """
 
 from __future__ import annotations
@@ -49,7 +56,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import kgan  # noqa: E402
-from kgan.metrics import conditional_accuracy, evaluate_samples, mnist_feature_extractor  # noqa: E402
+from kgan.metrics import conditional_accuracy, evaluate_samples, feature_extractor  # noqa: E402
 from kgan.models.loading import load_gan  # noqa: E402
 
 
@@ -94,9 +101,14 @@ def _split_for_cyclegan(x: np.ndarray, directory: Path) -> tuple[str, str]:
     return str(directory / "digits.npz"), str(directory / "thick.npz")
 
 
-def arms(x: np.ndarray, scratch: Path) -> dict:
-    """name -> (kgan.train keyword arguments, the command a user types)."""
-    x_path, y_path = _split_for_cyclegan(x, scratch)
+IMAGE_ARMS = ("dcgan", "dcgan-bf16", "wgan-gp", "wgan-gp-1e-3", "progan")
+"""The unconditional arms: the only ones ``--dataset`` can point at other data."""
+
+
+def arms(scratch: Path) -> dict:
+    """name -> (kgan.train keyword arguments, the command a user types); cyclegan reads the files
+    ``_split_for_cyclegan`` writes into ``scratch``."""
+    x_path, y_path = str(scratch / "digits.npz"), str(scratch / "thick.npz")
     return {
         "dcgan": ({"architecture": "dcgan"}, "kgan train dcgan"),
         "dcgan-bf16": ({"architecture": "dcgan"}, "kgan train dcgan, built under Keras' mixed_bfloat16 dtype policy"),
@@ -195,23 +207,33 @@ def main() -> None:
     parser.add_argument("--pictures", default=None, help="draw each arm's samples at every mark into this folder")
     parser.add_argument("--reuse", action="store_true", help="measure the models saved under --out by an earlier run")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", help="an architecture option for every chosen arm, JSON value")
+    parser.add_argument("--dataset", default="mnist-5k", help="data for the unconditional arms (dcgan, wgan-gp, progan); default mnist-5k")
+    parser.add_argument("--features", default="auto", help="feature extractor for the Frechet distance: auto, mnist, inception or PATH.keras[:LAYER]")
     args = parser.parse_args()
     settings = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.settings)}
 
     out = Path(args.out or tempfile.mkdtemp(prefix="kgan-variants-"))
     out.mkdir(parents=True, exist_ok=True)
-    x = kgan.datasets.load("mnist-5k")
-    table = arms(x, out)
+    table = arms(out)
     chosen = args.arms or [name for name in table if name != "cogan-r1" and name not in CANDIDATE_OPTIMIZERS and name not in CANDIDATE_POLICIES]
     unknown = set(chosen) - set(table)
     if unknown:
         parser.error(f"unknown arms {sorted(unknown)}; choose from {list(table)}")
-    extractor = mnist_feature_extractor()
+    other_data = args.dataset != "mnist-5k"
+    if other_data and set(chosen) - set(IMAGE_ARMS):
+        parser.error(f"--dataset {args.dataset}: only the arms {list(IMAGE_ARMS)} take other data; received --arms {' '.join(chosen)}")
+    x = kgan.datasets.load(args.dataset)
+    if "cyclegan" in chosen:
+        _split_for_cyclegan(x, out)
+    extractor = feature_extractor(args.features, x.shape[1:])
     real_features = extractor.features(x[np.random.default_rng(0).permutation(len(x))[: args.n_eval]])
     held = x[HELD_OUT:]
     results = {}
     for name in chosen:
         options, command = table[name]
+        if other_data:
+            options = {**options, "dataset": args.dataset}
+            command += f" --dataset {args.dataset}"
         if settings:
             options = {**options, "architecture_options": settings}
             command += " " + " ".join(f"--option {k}={json.dumps(v)}" for k, v in settings.items())
@@ -241,6 +263,8 @@ def main() -> None:
         report = {
             "command": "python " + " ".join(sys.argv),
             "backend": keras.backend.backend(),
+            "dataset": args.dataset,
+            "features": args.features,
             "n_eval": args.n_eval,
             "seed": args.seed,
             "results": results,
