@@ -91,14 +91,17 @@ HELD_OUT = 4000
 """mnist-5k is stored by class: its first 4,000 digits are the 0-7s, the rest the held-out 8s and 9s."""
 
 
-def _split_for_cyclegan(x: np.ndarray, directory: Path) -> tuple[str, str]:
-    """X = digits 0-7 of mnist-5k, Y = the same digits shuffled and thickened, written as .npz files
-    as a user's own data would be."""
+CYCLEGAN_FILES = ("digits.npz", "thick.npz")
+"""cyclegan's two domains, as files in the run's scratch folder (X, Y)."""
+
+
+def _split_for_cyclegan(x: np.ndarray, directory: Path) -> None:
+    """X = digits 0-7 of mnist-5k, Y = the same digits shuffled and thickened, written as
+    ``CYCLEGAN_FILES`` in ``directory`` as a user's own data would be."""
     train = x[:HELD_OUT]
     thick = kgan.datasets.thicken(train[np.random.default_rng(0).permutation(len(train))])
-    np.savez(directory / "digits.npz", x=train)
-    np.savez(directory / "thick.npz", x=thick)
-    return str(directory / "digits.npz"), str(directory / "thick.npz")
+    for name, domain in zip(CYCLEGAN_FILES, (train, thick)):
+        np.savez(directory / name, x=domain)
 
 
 IMAGE_ARMS = ("dcgan", "dcgan-bf16", "wgan-gp", "wgan-gp-1e-3", "progan")
@@ -108,7 +111,7 @@ IMAGE_ARMS = ("dcgan", "dcgan-bf16", "wgan-gp", "wgan-gp-1e-3", "progan")
 def arms(scratch: Path) -> dict:
     """name -> (kgan.train keyword arguments, the command a user types); cyclegan reads the files
     ``_split_for_cyclegan`` writes into ``scratch``."""
-    x_path, y_path = str(scratch / "digits.npz"), str(scratch / "thick.npz")
+    x_path, y_path = (str(scratch / name) for name in CYCLEGAN_FILES)
     return {
         "dcgan": ({"architecture": "dcgan"}, "kgan train dcgan"),
         "dcgan-bf16": ({"architecture": "dcgan"}, "kgan train dcgan, built under Keras' mixed_bfloat16 dtype policy"),
