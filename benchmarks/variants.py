@@ -9,7 +9,9 @@ on ``--n-eval`` samples of seed 1 against ``--n-eval`` real digits:
 
 - ``dcgan``, ``dcgan --loss wgan-gp``, ``progan``: the Frechet distance (FD); ``wgan-gp-1e-3``, not
   run unless named, trains WGAN-GP with a candidate default optimizer, Adam(1e-3, 0, 0.9);
-  ``dcgan-bf16``, not run unless named, builds dcgan under Keras' ``mixed_bfloat16`` policy;
+  ``dcgan-float32`` and ``dcgan-bf16``, not run unless named, train dcgan with ``--precision float32``
+  and ``--precision bfloat16`` (the plain ``dcgan`` arm runs the default, ``auto``: bfloat16 on CPUs
+  with native bfloat16 arithmetic); each arm's record says which precision it trained in;
 - ``cgan`` (labels from mnist-5k): FD, and the class accuracy (samples for digit k read as k,
   ``kgan.metrics.conditional_accuracy``, 200 per class);
 - ``cogan`` (``--dataset-b mnist-5k-negative``; ``cogan-r1``, not run unless named, the same with
@@ -104,7 +106,7 @@ def _split_for_cyclegan(x: np.ndarray, directory: Path) -> None:
         np.savez(directory / name, x=domain)
 
 
-IMAGE_ARMS = ("dcgan", "dcgan-bf16", "wgan-gp", "wgan-gp-1e-3", "progan")
+IMAGE_ARMS = ("dcgan", "dcgan-float32", "dcgan-bf16", "wgan-gp", "wgan-gp-1e-3", "progan")
 """The unconditional arms: the only ones ``--dataset`` can point at other data."""
 
 
@@ -114,7 +116,8 @@ def arms(scratch: Path) -> dict:
     x_path, y_path = (str(scratch / name) for name in CYCLEGAN_FILES)
     return {
         "dcgan": ({"architecture": "dcgan"}, "kgan train dcgan"),
-        "dcgan-bf16": ({"architecture": "dcgan"}, "kgan train dcgan, built under Keras' mixed_bfloat16 dtype policy"),
+        "dcgan-float32": ({"architecture": "dcgan", "precision": "float32"}, "kgan train dcgan --precision float32"),
+        "dcgan-bf16": ({"architecture": "dcgan", "precision": "bfloat16"}, "kgan train dcgan --precision bfloat16"),
         "wgan-gp": ({"architecture": "dcgan", "loss": "wgan-gp"}, "kgan train dcgan --loss wgan-gp"),
         "wgan-gp-1e-3": ({"architecture": "dcgan", "loss": "wgan-gp"}, "kgan train dcgan --loss wgan-gp, with WGANGP.default_optimizer Adam(1e-3, 0, 0.9)"),
         "progan": ({"architecture": "progan"}, "kgan train progan"),
@@ -137,26 +140,21 @@ CANDIDATE_OPTIMIZERS = {"wgan-gp-1e-3": {"learning_rate": 1e-3, "beta_1": 0.0, "
 default. Not run unless named."""
 
 
-CANDIDATE_POLICIES = {"dcgan-bf16": "mixed_bfloat16"}
-"""Arms that build the networks under another Keras dtype policy (bfloat16 compute, float32 weights;
-the networks' last layers, the losses, the penalty and the weight average stay float32): a candidate
-default measured here over ten minutes (``benchmarks/precision.py`` timed it over short runs). Not run
-unless named."""
+NAMED_ONLY = ("cogan-r1", "dcgan-float32", "dcgan-bf16")
+"""Arms run only when named: a candidate loss, and dcgan in each precision that ``auto`` chooses between."""
 
 
 @contextlib.contextmanager
 def candidate_settings(name: str):
-    """WGAN-GP's default Adam settings, or the global dtype policy, replaced by the arm's candidate while it trains."""
+    """WGAN-GP's default Adam settings replaced by the arm's candidate while it trains."""
     from kgan.losses.adversarial import WGANGP
 
-    before, policy = WGANGP.default_optimizer, keras.config.dtype_policy()
+    before = WGANGP.default_optimizer
     WGANGP.default_optimizer = CANDIDATE_OPTIMIZERS.get(name, before)
-    keras.config.set_dtype_policy(CANDIDATE_POLICIES.get(name, policy))
     try:
         yield
     finally:
         WGANGP.default_optimizer = before
-        keras.config.set_dtype_policy(policy)
 
 
 def measure(name: str, model, real_features, extractor, n: int, held: np.ndarray) -> dict:
@@ -218,7 +216,7 @@ def main() -> None:
     out = Path(args.out or tempfile.mkdtemp(prefix="kgan-variants-"))
     out.mkdir(parents=True, exist_ok=True)
     table = arms(out)
-    chosen = args.arms or [name for name in table if name != "cogan-r1" and name not in CANDIDATE_OPTIMIZERS and name not in CANDIDATE_POLICIES]
+    chosen = args.arms or [name for name in table if name not in NAMED_ONLY and name not in CANDIDATE_OPTIMIZERS]
     unknown = set(chosen) - set(table)
     if unknown:
         parser.error(f"unknown arms {sorted(unknown)}; choose from {list(table)}")
@@ -251,6 +249,8 @@ def main() -> None:
             with candidate_settings(name):
                 kgan.train(**options, epochs=10_000, seed=args.seed, out=directory / "run", overwrite=True, evaluate_every=0, verbose=0, callbacks=[marks])
         wall = time.perf_counter() - started
+        run_record = directory / "run" / "run.json"
+        precision = json.loads(run_record.read_text()).get("precision", "float32") if run_record.exists() else None
         rows, models = [], []
         for minute, saved in sorted(marks.saved.items()):
             model = load_gan(saved["path"])
@@ -261,7 +261,7 @@ def main() -> None:
         if args.pictures:
             Path(args.pictures).mkdir(parents=True, exist_ok=True)
             picture(name, models, held, Path(args.pictures) / f"{name}.png")
-        results[name] = {"command": command, "options": {k: v for k, v in options.items() if k not in ("dataset", "dataset_b") or name != "cyclegan"}, "wall_seconds": round(wall, 1), "marks": rows}
+        results[name] = {"command": command, "options": {k: v for k, v in options.items() if k not in ("dataset", "dataset_b") or name != "cyclegan"}, "precision": precision, "wall_seconds": round(wall, 1), "marks": rows}
     if args.json:
         report = {
             "command": "python " + " ".join(sys.argv),

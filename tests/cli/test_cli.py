@@ -99,10 +99,19 @@ def test_train_architecture_options(tmp_path):
     assert gan.generator.layers[1].units == 8
 
 
+def test_train_precision_option_builds_in_bfloat16_and_records_it(tmp_path):
+    out = tmp_path / "bf16"
+    code, _, err = invoke(["train", "mlp", "--dataset", "ring8", "--epochs", "1", "--batch-size", "1000", "--precision", "bfloat16", "--out", str(out), "--quiet"])
+    assert code == 0, err
+    assert json.loads((out / "run.json").read_text())["precision"] == "mixed_bfloat16"
+    assert kgan.precision.model_precision(keras.models.load_model(out / "model.keras")) == "mixed_bfloat16"
+
+
 @pytest.mark.parametrize(
     "args,message",
     [
         (["train", "dcgn"], "Did you mean 'dcgan'"),
+        (["train", "mlp", "--dataset", "ring8", "--precision", "half"], "'half' is not one of 'auto', 'float32', 'bfloat16'"),
         (["train", "mlp", "--dataset", "ring8", "--loss", "hing"], "Did you mean 'hinge'"),
         (["train", "mlp", "--dataset", "nowhere.npz"], "does not exist"),
         (["train", "mlp", "--dataset", "mnist-5k"], "(features,)"),

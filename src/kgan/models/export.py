@@ -19,6 +19,7 @@ from typing import Any
 
 from kgan.errors import ConfigurationError
 from kgan.models.capabilities import capabilities_of
+from kgan.precision import float32_copy, model_precision
 
 __all__ = ["FORMATS", "export_generator", "export_metadata"]
 
@@ -54,7 +55,9 @@ def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "ke
         path: ``.keras`` file (``keras``), folder (``savedmodel``) or ``.onnx`` file (``onnx``).
         export_format: One of [`FORMATS`][kgan.models.export.FORMATS]. ``savedmodel`` and ``onnx``
             go through ``keras.Model.export`` (``onnx`` needs the ``onnx`` package, and on TensorFlow
-            ``tf2onnx``).
+            ``tf2onnx``). A generator trained in bfloat16 is exported as it computes, except to ONNX,
+            which gets a float32 copy with the same weights
+            ([`float32_copy()`][kgan.precision.float32_copy]); the metadata's ``precision`` says which.
         overwrite: Replace an existing export at ``path``.
 
     Returns:
@@ -90,10 +93,13 @@ def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "ke
         _require("onnx", "ONNX export needs the onnx package: pip install onnx" + (" tf2onnx" if _backend() == "tensorflow" else ""))
         if _backend() == "tensorflow":
             _require("tf2onnx", "ONNX export on TensorFlow needs tf2onnx: pip install tf2onnx onnx")
+        generator = float32_copy(generator)  # a bfloat16 network: converters mistype it, runtimes lack kernels
+        _call_once(gan, generator)
         with warnings.catch_warnings():  # Keras' tf2onnx shim probes np.object, which numpy 2 warns about
             warnings.simplefilter("ignore", FutureWarning)
             generator.export(os.fspath(target), format="onnx", verbose=False)
-    metadata_path.write_text(json.dumps(export_metadata(gan, export_format), indent=2) + "\n")
+    metadata = {**export_metadata(gan, export_format), "precision": model_precision(generator)}
+    metadata_path.write_text(json.dumps(metadata, indent=2) + "\n")
     return [target, metadata_path]
 
 def _call_once(gan: Any, generator: Any) -> None:
