@@ -10,8 +10,8 @@ on ``--n-eval`` samples of seed 1 against ``--n-eval`` real digits:
 - ``dcgan``, ``dcgan --loss wgan-gp``, ``progan``: the Frechet distance (FD); ``wgan-gp-1e-3``, not
   run unless named, trains WGAN-GP with a candidate default optimizer, Adam(1e-3, 0, 0.9);
   ``dcgan-float32`` and ``dcgan-bf16``, not run unless named, train dcgan with ``--precision float32``
-  and ``--precision bfloat16`` (the plain ``dcgan`` arm runs the default, ``auto``: bfloat16 on CPUs
-  with native bfloat16 arithmetic); each arm's record says which precision it trained in;
+  and ``--precision bfloat16`` (the plain ``dcgan`` arm runs the default, float32); each arm's record
+  says which precision it trained in;
 - ``cgan`` (labels from mnist-5k): FD, and the class accuracy (samples for digit k read as k,
   ``kgan.metrics.conditional_accuracy``, 200 per class);
 - ``cogan`` (``--dataset-b mnist-5k-negative``; ``cogan-r1``, not run unless named, the same with

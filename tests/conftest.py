@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 # The core suite runs on every Keras backend (KERAS_BACKEND=jax / torch pytest); the rest of the suite
 # (CLI, runs, callbacks, metrics, augmentation, resume) is backend-independent code above the model
 # and runs on TensorFlow, kgan's default backend.
-CORE = ("tests/models/", "tests/losses/", "tests/architectures/", "tests/backends/", "tests/test_conformance.py", "tests/test_learning.py", "tests/metrics/test_inception.py", "tests/augment/test_rejecting.py")
+CORE = ("tests/models/", "tests/losses/", "tests/architectures/", "tests/backends/", "tests/test_conformance.py", "tests/test_learning.py", "tests/metrics/test_inception.py", "tests/augment/test_rejecting.py", "tests/test_precision.py")
 
 
 def pytest_collection_modifyitems(config, items):

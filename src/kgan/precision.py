@@ -6,13 +6,15 @@ the optimizer's state, in float32. kgan's architectures keep their last layers i
 computed in float32 under either policy. kgan uses Keras' policy as it is; this module only decides
 which one a run is built under.
 
-``precision="auto"``, the default of [`kgan.train()`][kgan.runs.train] and ``kgan train``, chooses
-bfloat16 only where it was measured to win: an architecture that says so (its builder's
-``precision_on_cpu`` attribute; dcgan's is ``"bfloat16"``) trained with its own loss, on one device,
-on a CPU that multiplies bfloat16 natively (``avx512_bf16`` or ``amx_bf16`` among the CPU's flags:
-Intel Xeon from Cooper Lake and Sapphire Rapids on, AMD from Zen 4 on). Everywhere else it is
-float32: on GPUs (not measured), on CPUs that would emulate bfloat16 (slower), with another loss, and
-in data-parallel runs.
+[`kgan.train()`][kgan.runs.train] and ``kgan train`` take ``precision``: ``"float32"`` (the
+default), ``"bfloat16"``, or ``"auto"``, which chooses bfloat16 only where it was measured faster at
+equal quality: an architecture that says so (its builder's ``precision_on_cpu`` attribute; dcgan's is
+``"bfloat16"``) trained with its own loss, on one device, on a CPU that multiplies bfloat16 natively
+(``avx512_bf16`` or ``amx_bf16`` among the CPU's flags: Intel Xeon from Cooper Lake and Sapphire
+Rapids on, AMD from Zen 4 on). Everywhere else ``"auto"`` is float32: on GPUs (not measured), on CPUs
+that would emulate bfloat16 (slower), with another loss, and in data-parallel runs. It is not the
+default because in the one thirty-minute run measured, bfloat16 was behind float32 at twenty minutes
+and had lost its way by thirty (docs/speed.md).
 
 A run resumed from its checkpoint keeps the precision it was started with: the saved model records
 each layer's policy.

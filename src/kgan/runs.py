@@ -243,11 +243,12 @@ class RunOptions:
             ([`StepLog`][kgan.callbacks.StepLog]); ``training.png`` then draws them (0: per epoch only).
         tensorboard: Also write TensorBoard logs here: scalars per step, the sample grids as images,
             the graph on TensorFlow (``tensorboard --logdir DIR``; needs the tensorboard package).
-        precision: ``"auto"`` (default), ``"float32"`` or ``"bfloat16"`` (Keras' ``mixed_bfloat16``
-            policy: bfloat16 compute, float32 weights, losses and weight average). ``"auto"`` is
-            bfloat16 where it was measured to win: dcgan with its own loss, on one device, on a CPU
-            with native bfloat16 arithmetic; float32 elsewhere ([`kgan.precision`][kgan.precision]).
-            A resumed run keeps the precision it was started with; ``run.json`` records it.
+        precision: ``"float32"`` (default), ``"bfloat16"`` (Keras' ``mixed_bfloat16`` policy:
+            bfloat16 compute, float32 weights, losses and weight average) or ``"auto"``: bfloat16
+            where it was measured faster at equal quality in runs of up to 20 minutes (dcgan with its
+            own loss, on one device, on a CPU with native bfloat16 arithmetic), float32 elsewhere
+            ([`kgan.precision`][kgan.precision]). A resumed run keeps the precision it was started
+            with; ``run.json`` records it.
     """
 
     architecture: str = "dcgan"
@@ -272,7 +273,7 @@ class RunOptions:
     snapshot_every: int = 0
     log_every: int = 0
     tensorboard: str | os.PathLike | None = None
-    precision: str = "auto"
+    precision: str = "float32"
 
     def check(self) -> None:
         """Refuse bad values before anything is loaded or written."""

@@ -178,8 +178,9 @@ def dcgan(
 dcgan.precision_on_cpu = "bfloat16"
 """``precision="auto"`` trains dcgan in bfloat16 (Keras' ``mixed_bfloat16``) with its own loss on CPUs
 with native bfloat16 arithmetic ([`kgan.precision`][kgan.precision]): on such a 2-core CPU ``kgan train
-dcgan`` made 1.2-1.3x the steps of float32 in the same time, and its Frechet distance after 2, 5 and
-10 minutes was as good or better, on TensorFlow, JAX and PyTorch (docs/speed.md)."""
+dcgan`` made 1.1-1.7x the steps of float32 in the same time, at an equal or lower Frechet distance
+after 2 minutes on TensorFlow, JAX and PyTorch and after 5 and 10 minutes on TensorFlow; after 20 and
+30 minutes it was behind (one run; docs/speed.md)."""
 
 dcgan.test_options = {"input_shape": (8, 8, 1), "latent_dim": 4, "width": 4}
 """Small, fast options for [`kgan.testing.check_architecture()`][kgan.testing.check_architecture]."""
