@@ -37,7 +37,7 @@ import keras
 
 from kgan.errors import ConfigurationError
 
-__all__ = ["PRECISIONS", "compute_device", "dtype_policy", "float32_copy", "model_precision", "native_bfloat16", "resolve_precision"]
+__all__ = ["PRECISIONS", "check_precision", "compute_device", "dtype_policy", "float32_copy", "model_precision", "native_bfloat16", "resolve_precision"]
 
 PRECISIONS = {"auto": None, "float32": "float32", "bfloat16": "mixed_bfloat16"}
 """``precision`` values and the Keras dtype policy each names (``"auto"``: decided by
@@ -93,6 +93,16 @@ def compute_device() -> str:
     return "cpu"
 
 
+def check_precision(precision: str) -> None:
+    """Refuse a ``precision`` that is not one of ``PRECISIONS`` (what ``"auto"`` means is decided later,
+    by [`resolve_precision()`][kgan.precision.resolve_precision])."""
+    if precision not in PRECISIONS:
+        raise ConfigurationError(
+            f"precision must be one of {', '.join(PRECISIONS)} (--precision), received {precision!r}. "
+            f"'auto' computes in bfloat16 where the architecture was measured to gain from it, float32 elsewhere."
+        )
+
+
 def resolve_precision(precision: str, preferred: str = "float32", device: str | None = None) -> str:
     """The Keras dtype policy name for ``precision``: ``"float32"`` or ``"mixed_bfloat16"``.
 
@@ -111,11 +121,7 @@ def resolve_precision(precision: str, preferred: str = "float32", device: str | 
     Raises:
         ConfigurationError: ``precision`` or ``preferred`` is not one of the names above.
     """
-    if precision not in PRECISIONS:
-        raise ConfigurationError(
-            f"precision must be one of {', '.join(PRECISIONS)} (--precision), received {precision!r}. "
-            f"'auto' computes in bfloat16 where the architecture was measured to gain from it, float32 elsewhere."
-        )
+    check_precision(precision)
     if preferred not in ("float32", "bfloat16"):
         raise ConfigurationError(f"preferred must be 'float32' or 'bfloat16', received {preferred!r}")
     if precision != "auto":

@@ -45,7 +45,12 @@ from kgan.files import (
     save_model_atomically,  # re-exported: part of kgan.runs since 0.1
     write_atomically,
 )
-from kgan.precision import dtype_policy, model_precision, resolve_precision
+from kgan.precision import (
+    check_precision,
+    dtype_policy,
+    model_precision,
+    resolve_precision,
+)
 
 __all__ = ["train", "train_with", "RunOptions", "prepare_run_directory", "save_model_atomically", "RUN_FILE", "MODEL_FILE", "SAMPLES_DIR", "ANIMATION_FILE"]
 
@@ -294,7 +299,7 @@ class RunOptions:
                 raise ConfigurationError(f"image_options must be a kgan.datasets.ImageOptions, received {type(self.image_options).__name__}")
             self.image_options.check()
         check_int("log_every (--log-every)", self.log_every, 0, meaning=" (steps; 0: off)")
-        resolve_precision(self.precision, device="cpu")  # the name only; what "auto" means is decided at build
+        check_precision(self.precision)
 
 
 @dataclass

@@ -79,9 +79,15 @@ def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "ke
         raise ConfigurationError(f"--out for format {export_format} must end with {suffix}; received {str(target)!r}.")
     if target.exists() and not overwrite:
         raise ConfigurationError(f"--out {str(target)!r} already exists; choose a new path or pass --overwrite.")
+    if export_format == "onnx":
+        _require("onnx", "ONNX export needs the onnx package: pip install onnx" + (" tf2onnx" if _backend() == "tensorflow" else ""))
+        if _backend() == "tensorflow":
+            _require("tf2onnx", "ONNX export on TensorFlow needs tf2onnx: pip install tf2onnx onnx")
     metadata_path = target / "kgan.json" if export_format == "savedmodel" else target.with_name(target.name + ".json")
     target.parent.mkdir(parents=True, exist_ok=True)
     generator = gan.sampling_generator
+    if export_format == "onnx":
+        generator = float32_copy(generator)  # a bfloat16 network: converters mistype it, runtimes lack kernels
     _call_once(gan, generator)  # Model.export traces a network that has been called
     if export_format == "keras":
         from kgan.files import save_model_atomically
@@ -90,11 +96,6 @@ def export_generator(gan: Any, path: str | os.PathLike, export_format: str = "ke
     elif export_format == "savedmodel":
         generator.export(os.fspath(target), format="tf_saved_model", verbose=False)
     else:
-        _require("onnx", "ONNX export needs the onnx package: pip install onnx" + (" tf2onnx" if _backend() == "tensorflow" else ""))
-        if _backend() == "tensorflow":
-            _require("tf2onnx", "ONNX export on TensorFlow needs tf2onnx: pip install tf2onnx onnx")
-        generator = float32_copy(generator)  # a bfloat16 network: converters mistype it, runtimes lack kernels
-        _call_once(gan, generator)
         with warnings.catch_warnings():  # Keras' tf2onnx shim probes np.object, which numpy 2 warns about
             warnings.simplefilter("ignore", FutureWarning)
             generator.export(os.fspath(target), format="onnx", verbose=False)
