@@ -271,6 +271,29 @@ def test_recipe_sets_compile_defaults_and_is_saved(tmp_path):
         kgan.GANModel(generator=g, discriminator=d, recipe={"lr": 1})
 
 
+def test_a_recipe_learning_rate_may_be_a_schedule_that_follows_each_optimizers_steps(tiny_images, tmp_path):
+    schedule = keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=4, decay_rate=0.5)
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, recipe={**kgan.architectures.dcgan.RECIPE, "learning_rate": schedule})
+    assert gan.recipe["learning_rate"]["class_name"] == "ExponentialDecay"  # kept as JSON, saved with the model
+    gan.compile()
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-3)
+    gan.fit(tiny_images, batch_size=16, epochs=2, verbose=0)  # 8 updates: halved twice
+    for optimizer in (gan.g_optimizer, gan.d_optimizer):
+        assert int(optimizer.iterations) == 8 and float(optimizer.learning_rate) == pytest.approx(2.5e-4)
+    gan.save(tmp_path / "s.keras")
+    again = keras.models.load_model(tmp_path / "s.keras")
+    assert float(again.g_optimizer.learning_rate) == pytest.approx(2.5e-4)  # the schedule resumes at its step
+    fresh = kgan.GANModel.from_config(again.get_config())
+    fresh.compile()
+    assert float(fresh.d_optimizer.learning_rate) == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize("rate", [0, -1e-3, "fast", {"class_name": "NoSuchSchedule", "config": {}}])
+def test_a_recipe_learning_rate_that_is_not_a_rate_is_refused_before_training(rate):
+    with pytest.raises(ConfigurationError, match=r"recipe\['learning_rate'\] must be a positive number or a keras.optimizers.schedules"):
+        kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, recipe={"learning_rate": rate})
+
+
 def test_plain_import_kgan_is_enough_to_load_a_saved_model(tiny_gan, tmp_path):
     import subprocess
     import sys

@@ -38,6 +38,31 @@ DEFAULT_RECIPE = {"loss": "bce", "learning_rate": 2e-4, "beta_1": 0.5, "batch_si
 use for what they are not given, unless the model carries its own ``recipe``."""
 
 
+def _check_learning_rate(rate: Any) -> float | dict:
+    """``recipe["learning_rate"]`` as the recipe keeps it: a positive float, or a learning-rate
+    schedule's serialized config (an instance is serialized, so that the recipe stays JSON)."""
+    if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+        return keras.optimizers.schedules.serialize(rate)
+    if isinstance(rate, dict):
+        try:
+            built = keras.optimizers.schedules.deserialize(rate)
+        except Exception as error:  # Keras raises TypeError, ValueError or KeyError for a bad config
+            built = error
+        if not isinstance(built, keras.optimizers.schedules.LearningRateSchedule):  # an unknown class name comes back as a str
+            raise ConfigurationError(
+                f"recipe['learning_rate'] must be a positive number or a keras.optimizers.schedules "
+                f"LearningRateSchedule (instance or config); the config {rate!r} does not build one"
+                + (f": {built}" if isinstance(built, Exception) else ".")
+            )
+        return rate
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate > 0:
+        return float(rate)
+    raise ConfigurationError(
+        f"recipe['learning_rate'] must be a positive number or a keras.optimizers.schedules "
+        f"LearningRateSchedule (instance or config); received {rate!r}."
+    )
+
+
 def static_shape(model: Any, which: str) -> tuple | None:
     """``model.input_shape[1:]`` / ``model.output_shape[1:]`` (``which``: ``"input"`` or ``"output"``)
     when known and single, else ``None``."""
@@ -99,6 +124,10 @@ class AdversarialModel(GANTrainer, keras.Model):
         recipe: The defaults ``compile()`` uses for what it is not given: ``loss`` (name or config),
             Adam's ``learning_rate`` and ``beta_1`` for every network, ``augment``; and
             ``batch_size`` for ``kgan train``. Saved with the model. Default `DEFAULT_RECIPE`.
+            ``learning_rate`` is a positive number or a ``keras.optimizers.schedules.LearningRateSchedule``
+            (an instance or its serialized config, e.g. ``{"class_name": "CosineDecay", "config":
+            {"initial_learning_rate": 1e-3, "decay_steps": 8000, "alpha": 0.1}}``), whose step is
+            each optimizer's own update count.
         **kwargs: Passed to ``keras.Model`` (``name``...).
     """
 
@@ -132,6 +161,7 @@ class AdversarialModel(GANTrainer, keras.Model):
         if unknown:
             raise ConfigurationError(f"recipe keys must be among {sorted(DEFAULT_RECIPE)}, received {sorted(unknown)}")
         self.recipe = {**DEFAULT_RECIPE, **(recipe or {})}
+        self.recipe["learning_rate"] = _check_learning_rate(self.recipe["learning_rate"])
         self.noise_seed = keras.random.SeedGenerator(seed, name="noise_seed")
         self.completed_epochs = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="completed_epochs")
         self._trackers = [keras.metrics.Mean(name=n) for n in self.metric_names]
@@ -194,7 +224,11 @@ class AdversarialModel(GANTrainer, keras.Model):
     def _optimizer_settings(self, gan_loss) -> dict:
         """Adam settings for ``compile`` without optimizers: the recipe's, unless the chosen loss needs
         its own (``GANLoss.default_optimizer``) and the recipe was made for another loss."""
-        recipe_settings = {"learning_rate": self.recipe["learning_rate"], "beta_1": self.recipe["beta_1"]}
+        # A schedule is kept as its config (the recipe is saved as JSON). The optimizers may share the
+        # built object: a schedule is stateless, a function of each optimizer's own update count.
+        rate = self.recipe["learning_rate"]
+        rate = keras.optimizers.schedules.deserialize(rate) if isinstance(rate, dict) else rate
+        recipe_settings = {"learning_rate": rate, "beta_1": self.recipe["beta_1"]}
         if gan_loss.default_optimizer is None:
             return recipe_settings
         try:

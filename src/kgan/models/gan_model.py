@@ -73,7 +73,9 @@ class GANModel(AdversarialModel):
         recipe: The defaults [`compile()`][kgan.models.gan_model.GANModel.compile] uses for what it is not given: ``loss`` (name or
             config), Adam's ``learning_rate`` and ``beta_1`` for both networks; and ``batch_size``
             for ``kgan train``. Architectures set the recipe measured to work for them; it is saved
-            with the model. Default `DEFAULT_RECIPE`.
+            with the model. Default `DEFAULT_RECIPE`. ``learning_rate`` may be a
+            ``keras.optimizers.schedules.LearningRateSchedule`` or its config
+            ([`AdversarialModel`][kgan.models.adversarial.AdversarialModel]).
         data_range: ``(low, high)`` range real data must lie in, checked before training. ``"auto"``
             means ``(-1, 1)`` (tanh images) for samples of rank 3 and no check otherwise.
         replay_size: Keep a memory of this many past fakes (a ring buffer, saved with the model) and
