@@ -71,3 +71,13 @@ def test_same_seed_same_initial_model():
     a = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), width=4, seed=5)
     b = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), width=4, seed=5)
     np.testing.assert_array_equal(a.generate(3, seed=0), b.generate(3, seed=0))
+
+
+@pytest.mark.parametrize("name", ["dcgan", "cgan", "cogan", "cyclegan", "progan", "mlp"])
+def test_a_partial_recipe_changes_only_what_it_names(name):
+    build = kgan.architectures.get(name)
+    own = build(**build.test_options).recipe
+    gan = build(**build.test_options, recipe={"learning_rate": 5e-5})
+    assert gan.recipe == {**own, "learning_rate": 5e-5}  # the architecture's loss, batch and beta_1 stay
+    with pytest.raises(ConfigurationError, match="recipe must be a dict of compile defaults, received str"):
+        build(**build.test_options, recipe="bce")

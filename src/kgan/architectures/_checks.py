@@ -22,3 +22,13 @@ def image_shape(input_shape, multiple: int) -> tuple[int, int, int]:
     if c not in (1, 3):
         raise ConfigurationError(f"input_shape {shape}: channels must be 1 (grayscale) or 3 (RGB), received {c}")
     return h, w, c
+
+
+def own_recipe(recipe: dict, kwargs: dict) -> dict:
+    """The model keywords with the architecture's ``recipe`` under the caller's: a caller's
+    ``recipe={"learning_rate": 5e-4}`` changes that one setting and keeps the architecture's others
+    (not the library-wide ``DEFAULT_RECIPE``)."""
+    given = kwargs.get("recipe")
+    if given is not None and not isinstance(given, dict):
+        raise ConfigurationError(f"recipe must be a dict of compile defaults, received {type(given).__name__}: {given!r}")
+    return {**kwargs, "recipe": {**recipe, **(given or {})}}

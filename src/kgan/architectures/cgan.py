@@ -14,6 +14,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from kgan.architectures._checks import own_recipe
 from kgan.architectures.dcgan import RECIPE as DCGAN_RECIPE
 from kgan.architectures.dcgan import (
     check_levels,
@@ -112,7 +113,7 @@ def cgan(
         num_classes=num_classes,
         seed=seed,
         ema_momentum=ema_momentum,
-        **{"recipe": RECIPE, **kwargs},
+        **own_recipe(RECIPE, kwargs),
     )
 
 

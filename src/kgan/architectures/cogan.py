@@ -14,7 +14,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape
+from kgan.architectures._checks import image_shape, own_recipe
 from kgan.architectures.dcgan import BN_MOMENTUM
 from kgan.architectures.dcgan import RECIPE as DCGAN_RECIPE
 from kgan.arguments import positive_int
@@ -114,7 +114,7 @@ def cogan(
         discriminator=cogan_discriminator(input_shape, width),
         seed=seed,
         ema_momentum=ema_momentum,
-        **{"recipe": RECIPE, **kwargs},
+        **own_recipe(RECIPE, kwargs),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape
+from kgan.architectures._checks import image_shape, own_recipe
 from kgan.arguments import check_int, positive_int
 from kgan.errors import ConfigurationError
 from kgan.models.cyclegan import CycleGANModel
@@ -114,7 +114,7 @@ def cyclegan(
         identity_weight=identity_weight,
         pool_size=pool_size,
         seed=seed,
-        **{"recipe": RECIPE, **kwargs},
+        **own_recipe(RECIPE, kwargs),
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape
+from kgan.architectures._checks import image_shape, own_recipe
 from kgan.arguments import positive_int
 from kgan.errors import ConfigurationError
 from kgan.models import GANModel
@@ -171,7 +171,7 @@ def dcgan(
         discriminator=dcgan_discriminator(input_shape, width, spectral_norm, d_depth, levels),
         seed=seed,
         ema_momentum=ema_momentum,
-        **{"recipe": RECIPE, **kwargs},
+        **own_recipe(RECIPE, kwargs),
     )
 
 

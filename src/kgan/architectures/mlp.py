@@ -11,6 +11,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from kgan.architectures._checks import own_recipe
 from kgan.arguments import positive_int
 from kgan.errors import ConfigurationError
 from kgan.losses import BCE, R1Penalty
@@ -91,7 +92,7 @@ def mlp(
         discriminator=mlp_discriminator(input_shape, units, depth),
         seed=seed,
         ema_momentum=ema_momentum,
-        **{"recipe": RECIPE, **kwargs},
+        **own_recipe(RECIPE, kwargs),
     )
 
 

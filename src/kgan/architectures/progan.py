@@ -15,7 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from kgan.architectures._checks import image_shape
+from kgan.architectures._checks import image_shape, own_recipe
 from kgan.arguments import positive_int
 from kgan.errors import ConfigurationError
 from kgan.layers import (
@@ -171,7 +171,7 @@ def progan(
         phase_images=phase_images,
         seed=seed,
         ema_momentum=ema_momentum,
-        **{"recipe": RECIPE, **kwargs},
+        **own_recipe(RECIPE, kwargs),
     )
 
 
