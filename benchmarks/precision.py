@@ -11,6 +11,7 @@ distance (kgan's MNIST features, 2,000 samples) is printed, to see that reduced 
 
     python benchmarks/precision.py                           # ~10 minutes on 2 cores
     python benchmarks/precision.py --steps 5 --rounds 2 --quality-steps 0   # timing only, ~2 minutes
+    python benchmarks/precision.py --arms float32,bfloat16 --set g_width=32 --quality-steps 0   # another dcgan
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ ARMS = {
 }
 
 
-def build(policy: str, xla: bool):
-    """The default dcgan at 28x28x1 under ``policy`` (layers take the policy at construction)."""
+def build(policy: str, xla: bool, options: dict):
+    """dcgan at 28x28x1 with ``options`` under ``policy`` (layers take the policy at construction)."""
     keras.config.set_dtype_policy(policy)
     try:
         keras.utils.set_random_seed(0)
-        gan = kgan.architectures.get("dcgan")(input_shape=(28, 28, 1), seed=0)
+        gan = kgan.architectures.get("dcgan")(input_shape=(28, 28, 1), seed=0, **options)
         gan.compile(jit_compile=xla)
     finally:
         keras.config.set_dtype_policy("float32")
@@ -62,13 +63,15 @@ def main() -> None:
     parser.add_argument("--quality-steps", type=int, default=1000, help="then train each arm this many steps and print its Frechet distance (0: skip)")
     parser.add_argument("--arms", default=",".join(ARMS), help=f"comma-separated, from: {', '.join(ARMS)}")
     parser.add_argument("--json", default=None, help="also write the measurements to this file")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", help="a dcgan option for every arm, JSON value (e.g. g_width=32)")
     args = parser.parse_args()
+    options = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.settings)}
     arms = [a.strip() for a in args.arms.split(",")]
     if "float32" not in arms:
         arms.insert(0, "float32")  # the reference of every ratio
     x = kgan.datasets.load("mnist-5k")
     x = x[np.random.default_rng(0).permutation(len(x))]  # chunks read it in order: mix the classes once
-    models = {arm: build(*ARMS[arm]) for arm in arms}
+    models = {arm: build(*ARMS[arm], options) for arm in arms}
     for model in models.values():  # tracing and compiling are not timed
         model.fit(batches(x, 2, 0), batch_size=BATCH, epochs=1, shuffle=False, verbose=0)
     rates: dict = {arm: [] for arm in arms}
@@ -80,7 +83,7 @@ def main() -> None:
             rates[arm].append(args.steps / (time.perf_counter() - start))
         print(f"round {r + 1}: " + ", ".join(f"{arm} {rates[arm][-1]:.2f}" for arm in arms) + " steps/s", file=sys.stderr, flush=True)
     results = {}
-    print(f"dcgan default recipe, 28x28x1, batch {BATCH}; {args.rounds} rounds of {args.steps} steps per arm, interleaved")
+    print(f"dcgan {options or 'default'}, 28x28x1, batch {BATCH}; {args.rounds} rounds of {args.steps} steps per arm, interleaved")
     print(f"{'arm':14} {'steps/s':>8} {'vs float32 (range)':>22}")
     for arm in arms:
         ratios = [a / b for a, b in zip(rates[arm], rates["float32"])]
@@ -98,7 +101,7 @@ def main() -> None:
             print(f"{arm:14} {fd:8.2f}")
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"steps_per_chunk": args.steps, "rounds": args.rounds, "quality_steps": args.quality_steps, "arms": results}, handle, indent=1)
+            json.dump({"options": options, "steps_per_chunk": args.steps, "rounds": args.rounds, "quality_steps": args.quality_steps, "arms": results}, handle, indent=1)
 
 
 if __name__ == "__main__":

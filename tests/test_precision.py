@@ -1,6 +1,7 @@
 """kgan.precision: which dtype policy a run is built under, and kgan.train's precision option."""
 
 import json
+import warnings
 
 import keras
 import numpy as np
@@ -28,6 +29,16 @@ def test_no_cpuinfo_means_no_native_bfloat16(tmp_path):
 def test_an_explicit_precision_is_kept_whatever_the_hardware(monkeypatch, name, policy):
     monkeypatch.setattr(precision, "native_bfloat16", lambda: False)
     assert precision.resolve_precision(name, device="gpu") == policy
+
+
+def test_bfloat16_asked_for_where_it_is_emulated_is_kept_with_a_warning(monkeypatch):
+    monkeypatch.setattr(precision, "native_bfloat16", lambda: False)
+    with pytest.warns(precision.EmulatedBfloat16Warning, match="without native bfloat16.*precision='float32'"):
+        assert precision.resolve_precision("bfloat16", device="cpu") == "mixed_bfloat16"
+    monkeypatch.setattr(precision, "native_bfloat16", lambda: True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert precision.resolve_precision("bfloat16", device="cpu") == "mixed_bfloat16"
 
 
 @pytest.mark.parametrize(
