@@ -52,7 +52,7 @@ BFLOAT16_FLAGS = ("avx512_bf16", "amx_bf16")
 
 class EmulatedBfloat16Warning(UserWarning):
     """``precision="bfloat16"`` asked for on a CPU that emulates bfloat16: it runs, much slower than
-    float32 (dcgan: 0.12x the steps of float32 on a 2-core AMD EPYC with AVX2 only; docs/speed.md)."""
+    float32 (dcgan: 0.13x the steps a second of float32 on a 2-core AMD EPYC with AVX2 only; docs/speed.md)."""
 
 
 @functools.cache
@@ -140,7 +140,7 @@ def resolve_precision(precision: str, preferred: str = "float32", device: str | 
         if precision == "bfloat16" and not native_bfloat16() and (device or compute_device()) == "cpu":
             warnings.warn(
                 f"precision='bfloat16' on a CPU without native bfloat16 arithmetic (none of {', '.join(BFLOAT16_FLAGS)} "
-                f"among its flags): it is emulated there, and dcgan made 0.12x the steps of float32 on such a CPU. "
+                f"among its flags): it is emulated there, and dcgan ran at 0.13x the steps a second of float32 on such a CPU. "
                 f"Use precision='float32' (--precision float32), or 'auto', which picks bfloat16 only where it is native.",
                 EmulatedBfloat16Warning,
                 stacklevel=2,

@@ -269,6 +269,8 @@ def test_recipe_sets_compile_defaults_and_is_saved(tmp_path):
     assert isinstance(again.gan_loss.penalty, kgan.losses.R1Penalty)
     with pytest.raises(ConfigurationError, match="recipe keys"):
         kgan.GANModel(generator=g, discriminator=d, recipe={"lr": 1})
+    with pytest.raises(ConfigurationError, match="recipe must be a dict of compile defaults, received str"):
+        kgan.GANModel(generator=g, discriminator=d, recipe="hinge")
 
 
 def test_a_recipe_learning_rate_may_be_a_schedule_that_follows_each_optimizers_steps(tiny_images, tmp_path):

@@ -157,6 +157,8 @@ class AdversarialModel(GANTrainer, keras.Model):
         self.sample_shape = None if sample_shape is None else tuple(sample_shape)
         self.seed = seed
         self.data_range = _check_data_range(data_range, self.sample_shape)
+        if recipe is not None and not isinstance(recipe, dict):
+            raise ConfigurationError(f"recipe must be a dict of compile defaults, received {type(recipe).__name__}: {recipe!r}")
         unknown = set(recipe or {}) - set(DEFAULT_RECIPE)
         if unknown:
             raise ConfigurationError(f"recipe keys must be among {sorted(DEFAULT_RECIPE)}, received {sorted(unknown)}")
