@@ -122,8 +122,7 @@ def test_auto_trains_dcgan_in_bfloat16_only_on_a_cpu_with_native_bfloat16(tmp_pa
     assert recorded_after(small_run(tmp_path / "own", digits, precision="auto"), tmp_path / "own") == ("mixed_bfloat16" if on_cpu else "float32")
     # another loss than the recipe's was not measured: float32
     assert recorded_after(small_run(tmp_path / "hinge", digits, precision="auto", loss="hinge"), tmp_path / "hinge") == "float32"
-    monkeypatch.setattr(precision, "native_bfloat16", lambda: False)
-    assert recorded_after(small_run(tmp_path / "emulated", digits, precision="auto"), tmp_path / "emulated") == "float32"
+    # a CPU without native bfloat16: test_auto_is_bfloat16_only_where_it_was_measured_to_win
 
 
 def recorded_after(gan, path):

@@ -246,9 +246,10 @@ def test_lambda_models_are_refused_unless_unsafe(tmp_path):
 
 @pytest.mark.parametrize(("architecture", "extra"), [
     ("cgan", ["--latent-dim", "4", "--option", "width=4", "--option", "num_classes=3"]),
-    ("cyclegan", ["--dataset-b", "B", "--option", "width=2", "--option", "n_res=1", "--option", "pool_size=4"]),
+    # the two slowest to trace (about 20 s each); tests/test_conformance.py trains them in the fast loop
+    pytest.param("cyclegan", ["--dataset-b", "B", "--option", "width=2", "--option", "n_res=1", "--option", "pool_size=4"], marks=pytest.mark.slow),
     ("cogan", ["--dataset-b", "B", "--latent-dim", "4", "--option", "width=4", "--option", "fixed_latents=8"]),
-    ("progan", ["--latent-dim", "4", "--option", "width=2", "--option", "phase_images=16"]),
+    pytest.param("progan", ["--latent-dim", "4", "--option", "width=2", "--option", "phase_images=16"], marks=pytest.mark.slow),
 ])
 def test_kgan_train_runs_every_variant_end_to_end(tmp_path, architecture, extra):
     rng = np.random.default_rng(0)
