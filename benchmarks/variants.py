@@ -29,6 +29,9 @@ kept under ``--out``. ``--pictures DIR`` draws, per arm, ten fixed-latent sample
 instead of training again. ``--set KEY=VALUE`` (JSON value, repeatable) passes an architecture
 option to every chosen arm, to measure a candidate default (for example ``--arms cyclegan --set
 identity_weight=0``); the options are recorded in the results.
+``--also-ema M`` keeps a second generator weight average with momentum ``M`` in the same run and
+measures it beside the model's own at every mark (``fd_ema_M``): a paired comparison of two momenta
+(for example ``--arms dcgan --also-ema 0.9995``).
 
 ``--dataset NAME`` trains the unconditional arms (``dcgan``, ``wgan-gp``, ``progan`` and their
 candidates) on other data, to compare them at another size: for example ``--dataset
@@ -87,6 +90,51 @@ class Marks(keras.callbacks.Callback):
             self.paused += time.perf_counter() - pause
         if not self.marks:
             self.model.stop_training = True
+
+
+class SecondAverage(keras.callbacks.Callback):
+    """A second weight average of the generator with another momentum, ``--also-ema M``.
+
+    The same update and warm-up as the model's own (``GANModel.update_generator_ema``:
+    ``ema = m * ema + (1 - m) * w`` with ``m = min(M, (1 + t) / (10 + t))`` after generator step ``t``),
+    kept in NumPy after every step and written to ``minute_M.ema-<M>.npz`` beside each model that
+    ``Marks`` saves. Training never reads an average, so both averages come from the same run: their
+    Frechet distances are paired, free of the machine's drift between runs. The update's seconds are
+    taken off the training clock, as saving is.
+    """
+
+    def __init__(self, momentum: float, marks: Marks):
+        super().__init__()
+        self.momentum, self.marks = float(momentum), marks
+        self.saved: dict[float, str] = {}
+
+    def on_train_begin(self, logs=None):
+        if getattr(self.model, "generator_ema", None) is None:
+            raise ValueError(f"--also-ema needs a model with a generator weight average; {type(self.model).__name__} has none")
+        self.average = [keras.ops.convert_to_numpy(w).astype("float32") for w in self.model.generator_ema.weights]
+
+    def on_train_batch_end(self, batch, logs=None):
+        start = time.perf_counter()
+        t = float(keras.ops.convert_to_numpy(self.model.g_optimizer.iterations))
+        m = min(self.momentum, (1.0 + t) / (10.0 + t))
+        for average, weight in zip(self.average, self.model.generator.weights, strict=True):
+            average *= m
+            average += (1.0 - m) * keras.ops.convert_to_numpy(weight).astype("float32")
+        for minute, record in self.marks.saved.items():
+            if minute not in self.saved:
+                path = record["path"].removesuffix(".keras") + f".ema-{self.momentum:g}.npz"
+                np.savez(path, *self.average)
+                self.saved[minute] = path
+        self.marks.paused += time.perf_counter() - start
+
+
+def with_average(model, path: str):
+    """``model`` with its generator weight average replaced by the one ``SecondAverage`` saved at ``path``."""
+    with np.load(path) as saved:
+        arrays = [saved[f"arr_{i}"] for i in range(len(saved.files))]
+    for variable, array in zip(model.generator_ema.weights, arrays, strict=True):
+        variable.assign(array)
+    return model
 
 
 HELD_OUT = 4000
@@ -209,6 +257,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the models saved under --out by an earlier run")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", help="an architecture option for every chosen arm, JSON value")
     parser.add_argument("--dataset", default="mnist-5k", help="data for the unconditional arms (dcgan, wgan-gp, progan); default mnist-5k")
+    parser.add_argument("--also-ema", type=float, default=None, metavar="M", help="keep a second generator weight average with momentum M in the same run and measure it too (fd_ema_M)")
     parser.add_argument("--features", default="auto", help="feature extractor for the Frechet distance: auto, mnist, inception or PATH.keras[:LAYER]")
     args = parser.parse_args()
     settings = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.settings)}
@@ -241,13 +290,14 @@ def main() -> None:
         directory = out / name
         directory.mkdir(exist_ok=True)
         marks = Marks(args.minutes, directory)
+        callbacks = [marks] + ([SecondAverage(args.also_ema, marks)] if args.also_ema is not None else [])
         started = time.perf_counter()
         if args.reuse:
             previous = json.loads(Path(args.json).read_text())["results"][name]["marks"] if args.json and Path(args.json).exists() else []
             marks.saved = {row["minute"]: {k: row[k] for k in ("path", "train_seconds", "generator_steps")} for row in previous}
         else:
             with candidate_settings(name):
-                kgan.train(**options, epochs=10_000, seed=args.seed, out=directory / "run", overwrite=True, evaluate_every=0, verbose=0, callbacks=[marks])
+                kgan.train(**options, epochs=10_000, seed=args.seed, out=directory / "run", overwrite=True, evaluate_every=0, verbose=0, callbacks=callbacks)
         wall = time.perf_counter() - started
         run_record = directory / "run" / "run.json"
         precision = json.loads(run_record.read_text()).get("precision", "float32") if run_record.exists() else None
@@ -256,6 +306,10 @@ def main() -> None:
             model = load_gan(saved["path"])
             models.append(model)
             row = {"minute": minute, **saved, **measure(name, model, real_features, extractor, args.n_eval, held)}
+            if args.also_ema is not None:
+                second = saved["path"].removesuffix(".keras") + f".ema-{args.also_ema:g}.npz"
+                if Path(second).exists():
+                    row[f"fd_ema_{args.also_ema:g}"] = measure(name, with_average(load_gan(saved["path"]), second), real_features, extractor, args.n_eval, held)["fd"]
             rows.append(row)
             print(f"{name:>9} at {minute:g} min: " + ", ".join(f"{k} {v}" for k, v in row.items() if k not in ("minute", "path")), flush=True)
         if args.pictures:
