@@ -122,10 +122,15 @@ class SecondAverage(keras.callbacks.Callback):
             average += (1.0 - m) * keras.ops.convert_to_numpy(weight).astype("float32")
         for minute, record in self.marks.saved.items():
             if minute not in self.saved:
-                path = record["path"].removesuffix(".keras") + f".ema-{self.momentum:g}.npz"
+                path = average_path(record["path"], self.momentum)
                 np.savez(path, *self.average)
                 self.saved[minute] = path
         self.marks.paused += time.perf_counter() - start
+
+
+def average_path(model_path: str, momentum: float) -> str:
+    """Where ``SecondAverage`` writes the average that belongs to the model saved at ``model_path``."""
+    return model_path.removesuffix(".keras") + f".ema-{momentum:g}.npz"
 
 
 def with_average(model, path: str):
@@ -307,7 +312,7 @@ def main() -> None:
             models.append(model)
             row = {"minute": minute, **saved, **measure(name, model, real_features, extractor, args.n_eval, held)}
             if args.also_ema is not None:
-                second = saved["path"].removesuffix(".keras") + f".ema-{args.also_ema:g}.npz"
+                second = average_path(saved["path"], args.also_ema)
                 if Path(second).exists():
                     row[f"fd_ema_{args.also_ema:g}"] = measure(name, with_average(load_gan(saved["path"]), second), real_features, extractor, args.n_eval, held)["fd"]
             rows.append(row)
