@@ -29,9 +29,10 @@ kept under ``--out``. ``--pictures DIR`` draws, per arm, ten fixed-latent sample
 instead of training again. ``--set KEY=VALUE`` (JSON value, repeatable) passes an architecture
 option to every chosen arm, to measure a candidate default (for example ``--arms cyclegan --set
 identity_weight=0``); the options are recorded in the results.
-``--also-ema M`` keeps a second generator weight average with momentum ``M`` in the same run and
-measures it beside the model's own at every mark (``fd_ema_M``): a paired comparison of two momenta
-(for example ``--arms dcgan --also-ema 0.9995``).
+``--also-ema M[:C]`` (repeatable) keeps another generator weight average with momentum ``M`` and
+warm-up constant ``C`` (``kgan.models.ema_momentum_at``; default the model's, 10) in the same run and
+measures it beside the model's own at every mark (``fd_ema_M``, ``fd_ema_M_warmup_C``): a paired
+comparison of momenta or warm-ups (for example ``--arms dcgan --also-ema 0.9995 --also-ema 0.999:4``).
 
 ``--dataset NAME`` trains the unconditional arms (``dcgan``, ``wgan-gp``, ``progan`` and their
 candidates) on other data, to compare them at another size: for example ``--dataset
@@ -62,6 +63,7 @@ import numpy as np  # noqa: E402
 
 import kgan  # noqa: E402
 from kgan.metrics import conditional_accuracy, evaluate_samples, feature_extractor  # noqa: E402
+from kgan.models.gan_model import EMA_WARMUP, ema_momentum_at  # noqa: E402
 from kgan.models.loading import load_gan  # noqa: E402
 
 
@@ -92,20 +94,38 @@ class Marks(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-class SecondAverage(keras.callbacks.Callback):
-    """A second weight average of the generator with another momentum, ``--also-ema M``.
+def average_spec(text: str) -> tuple[float, float]:
+    """``--also-ema`` ``M`` or ``M:C`` as ``(momentum, warm-up constant)``; ``C`` defaults to the model's."""
+    momentum, _, warmup = text.partition(":")
+    try:
+        spec = float(momentum), float(warmup) if warmup else EMA_WARMUP
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--also-ema takes M or M:C (numbers, for example 0.999:4), received {text!r}") from None
+    if not 0 < spec[0] < 1 or not spec[1] > 1:
+        raise argparse.ArgumentTypeError(f"--also-ema M:C needs 0 < M < 1 and C > 1, received {text!r}")
+    return spec
 
-    The same update and warm-up as the model's own (``GANModel.update_generator_ema``:
-    ``ema = m * ema + (1 - m) * w`` with ``m = min(M, (1 + t) / (10 + t))`` after generator step ``t``),
-    kept in NumPy after every step and written to ``minute_M.ema-<M>.npz`` beside each model that
-    ``Marks`` saves. Training never reads an average, so both averages come from the same run: their
-    Frechet distances are paired, free of the machine's drift between runs. The update's seconds are
-    taken off the training clock, as saving is.
+
+def average_name(momentum: float, warmup: float = EMA_WARMUP) -> str:
+    """``ema_M`` for the model's own warm-up, ``ema_M_warmup_C`` for another: the name of a second average's figures."""
+    return f"ema_{momentum:g}" + ("" if warmup == EMA_WARMUP else f"_warmup_{warmup:g}")
+
+
+class SecondAverage(keras.callbacks.Callback):
+    """A second weight average of the generator with another momentum or warm-up, ``--also-ema M[:C]``.
+
+    The same update as the model's own (``GANModel.update_generator_ema``: ``ema = m * ema + (1 - m) * w``
+    with ``m = kgan.models.ema_momentum_at(M, t, C)`` after generator step ``t``), kept in NumPy after
+    every step and written to ``minute_N.<name>.npz`` beside each model that ``Marks`` saves. Training
+    never reads an average, so all averages come from the same run: their Frechet distances are paired,
+    free of the machine's drift between runs. The update's seconds are taken off the training clock, as
+    saving is.
     """
 
-    def __init__(self, momentum: float, marks: Marks):
+    def __init__(self, momentum: float, marks: Marks, warmup: float = EMA_WARMUP):
         super().__init__()
-        self.momentum, self.marks = float(momentum), marks
+        self.momentum, self.warmup, self.marks = float(momentum), float(warmup), marks
+        self.name = average_name(self.momentum, self.warmup)
         self.saved: dict[float, str] = {}
 
     def on_train_begin(self, logs=None):
@@ -115,22 +135,21 @@ class SecondAverage(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         start = time.perf_counter()
-        t = float(keras.ops.convert_to_numpy(self.model.g_optimizer.iterations))
-        m = min(self.momentum, (1.0 + t) / (10.0 + t))
+        m = float(keras.ops.convert_to_numpy(ema_momentum_at(self.momentum, self.model.g_optimizer.iterations, self.warmup)))
         for average, weight in zip(self.average, self.model.generator.weights, strict=True):
             average *= m
             average += (1.0 - m) * keras.ops.convert_to_numpy(weight).astype("float32")
         for minute, record in self.marks.saved.items():
             if minute not in self.saved:
-                path = average_path(record["path"], self.momentum)
+                path = average_path(record["path"], self.name)
                 np.savez(path, *self.average)
                 self.saved[minute] = path
         self.marks.paused += time.perf_counter() - start
 
 
-def average_path(model_path: str, momentum: float) -> str:
-    """Where ``SecondAverage`` writes the average that belongs to the model saved at ``model_path``."""
-    return model_path.removesuffix(".keras") + f".ema-{momentum:g}.npz"
+def average_path(model_path: str, name: str) -> str:
+    """Where ``SecondAverage`` writes the average ``name`` that belongs to the model saved at ``model_path``."""
+    return model_path.removesuffix(".keras") + f".{name}.npz"
 
 
 def with_average(model, path: str):
@@ -262,7 +281,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the models saved under --out by an earlier run")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE", help="an architecture option for every chosen arm, JSON value")
     parser.add_argument("--dataset", default="mnist-5k", help="data for the unconditional arms (dcgan, wgan-gp, progan); default mnist-5k")
-    parser.add_argument("--also-ema", type=float, default=None, metavar="M", help="keep a second generator weight average with momentum M in the same run and measure it too (fd_ema_M)")
+    parser.add_argument("--also-ema", type=average_spec, action="append", default=[], metavar="M[:C]", help="keep another generator weight average with momentum M (and warm-up constant C, default 10) in the same run and measure it too (fd_ema_M, fd_ema_M_warmup_C); repeatable")
     parser.add_argument("--features", default="auto", help="feature extractor for the Frechet distance: auto, mnist, inception or PATH.keras[:LAYER]")
     args = parser.parse_args()
     settings = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.settings)}
@@ -295,7 +314,7 @@ def main() -> None:
         directory = out / name
         directory.mkdir(exist_ok=True)
         marks = Marks(args.minutes, directory)
-        callbacks = [marks] + ([SecondAverage(args.also_ema, marks)] if args.also_ema is not None else [])
+        callbacks = [marks] + [SecondAverage(momentum, marks, warmup) for momentum, warmup in args.also_ema]
         started = time.perf_counter()
         if args.reuse:
             previous = json.loads(Path(args.json).read_text())["results"][name]["marks"] if args.json and Path(args.json).exists() else []
@@ -311,10 +330,10 @@ def main() -> None:
             model = load_gan(saved["path"])
             models.append(model)
             row = {"minute": minute, **saved, **measure(name, model, real_features, extractor, args.n_eval, held)}
-            if args.also_ema is not None:
-                second = average_path(saved["path"], args.also_ema)
+            for momentum, warmup in args.also_ema:
+                second = average_path(saved["path"], average_name(momentum, warmup))
                 if Path(second).exists():
-                    row[f"fd_ema_{args.also_ema:g}"] = measure(name, with_average(load_gan(saved["path"]), second), real_features, extractor, args.n_eval, held)["fd"]
+                    row[f"fd_{average_name(momentum, warmup)}"] = measure(name, with_average(load_gan(saved["path"]), second), real_features, extractor, args.n_eval, held)["fd"]
             rows.append(row)
             print(f"{name:>9} at {minute:g} min: " + ", ".join(f"{k} {v}" for k, v in row.items() if k not in ("minute", "path")), flush=True)
         if args.pictures:

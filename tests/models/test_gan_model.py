@@ -235,6 +235,19 @@ def test_ema_generator_averages_and_is_used_for_sampling(tiny_images, tmp_path):
     np.testing.assert_array_equal(gan.generate(4, seed=0), again.generate(4, seed=0))
 
 
+def test_ema_momentum_warms_up_then_holds():
+    from kgan.models import ema_momentum_at
+
+    def at(*args):
+        return float(keras.ops.convert_to_numpy(ema_momentum_at(*args)))
+
+    assert at(0.999, 0) == pytest.approx(0.1)
+    assert at(0.999, 1000) == pytest.approx(1001 / 1010)
+    assert at(0.999, 8989) < 0.999 and at(0.999, 8991) == pytest.approx(0.999)
+    assert at(0.999, 0, 2.0) == pytest.approx(0.5)  # warm-up 2: the running mean of all weights so far
+    assert at(0.5, 1000) == pytest.approx(0.5)
+
+
 def test_ema_update_follows_the_formula(tiny_gan):
     gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, ema_momentum=0.5)
     gan.compile()

@@ -6,7 +6,7 @@ from kgan.models.cogan import CoGANModel
 from kgan.models.conditional import ConditionalGANModel
 from kgan.models.cyclegan import CycleGANModel
 from kgan.models.export import export_generator
-from kgan.models.gan_model import GANModel
+from kgan.models.gan_model import GANModel, ema_momentum_at
 from kgan.models.progan import ProGANModel
 
-__all__ = ["AdversarialModel", "GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel", "ProGANModel", "export_generator", "Capabilities", "capabilities_of"]
+__all__ = ["AdversarialModel", "GANModel", "ConditionalGANModel", "CycleGANModel", "CoGANModel", "ProGANModel", "export_generator", "ema_momentum_at", "Capabilities", "capabilities_of"]

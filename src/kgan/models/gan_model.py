@@ -16,7 +16,31 @@ from kgan.models.adversarial import AdversarialModel, agreed_sample_shape, stati
 from kgan.models.capabilities import Capabilities
 from kgan.models.replay import replay_mix
 
-__all__ = ["GANModel"]
+__all__ = ["GANModel", "ema_momentum_at"]
+
+EMA_WARMUP = 10.0
+"""The constant ``c`` of the weight average's warm-up, ``(1 + t) / (c + t)``."""
+
+
+def ema_momentum_at(momentum, step, warmup: float = EMA_WARMUP):
+    """The generator weight average's momentum after generator step ``step``.
+
+    ``m = min(momentum, (1 + t) / (warmup + t))``. Early in training the second term is the smaller
+    one, so the average covers about the last ``t / (warmup - 1)`` steps rather than being dominated by
+    the initial weights; ``momentum`` takes over once ``t > (momentum * warmup - 1) / (1 - momentum)``
+    (step 8,990 for ``momentum=0.999`` and ``warmup=10``). This is the momentum
+    [`GANModel.update_generator_ema()`][kgan.models.gan_model.GANModel.update_generator_ema] uses.
+
+    Args:
+        momentum: The average's momentum once warmed up, in ``(0, 1)``.
+        step: Generator steps taken so far, a number or a scalar tensor.
+        warmup: The warm-up constant ``c > 1``; larger keeps the average shorter for longer.
+
+    Returns:
+        A float32 scalar tensor.
+    """
+    t = ops.cast(step, "float32")
+    return ops.minimum(ops.cast(momentum, "float32"), (1.0 + t) / (float(warmup) + t))
 
 
 def latent_dim_of(generator: keras.Model, latent_dim: int | None) -> int:
@@ -65,7 +89,7 @@ class GANModel(AdversarialModel):
         ema_momentum: Keep an exponential moving average of the generator's weights,
             ``ema = m * ema + (1 - m) * w`` after each generator step, with
             ``m = min(ema_momentum, (1 + t) / (10 + t))`` at step ``t`` so that early averages are
-            not dominated by the initial weights. [`generate()`][kgan.models.gan_model.GANModel.generate], ``predict`` and calling the
+            not dominated by the initial weights ([`ema_momentum_at()`][kgan.models.gan_model.ema_momentum_at]). [`generate()`][kgan.models.gan_model.GANModel.generate], ``predict`` and calling the
             model then use the averaged generator ([`sampling_generator`][kgan.models.gan_model.GANModel.sampling_generator]). ``None``: no average.
         fixed_latents: How many latent vectors to draw once, at construction, and keep with the
             model (saved, restored) so that sample grids show the same ``z`` across epochs, resumes
@@ -421,8 +445,7 @@ class GANModel(AdversarialModel):
 
     def update_generator_ema(self) -> None:
         """``ema = m * ema + (1 - m) * w`` over all generator weights, with the warm-up of ``ema_momentum``."""
-        t = ops.cast(self.g_optimizer.iterations, "float32")
-        m = ops.minimum(self.ema_momentum, (1.0 + t) / (10.0 + t))
+        m = ema_momentum_at(self.ema_momentum, self.g_optimizer.iterations)
         for average, weight in zip(self.generator_ema.weights, self.generator.weights, strict=True):
             average.assign(m * average + (1.0 - m) * ops.cast(weight, average.dtype))
 
