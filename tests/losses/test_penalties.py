@@ -95,3 +95,52 @@ def test_lazy_r1_applies_every_k_steps_scaled_by_k(jit):
     # train_on_batch reports running means that reset each call: steps 0 and 3 carry the penalty.
     assert seen[0] > 0 and seen[3] > 0
     assert seen[1] == seen[2] == seen[4] == seen[5] == 0
+
+
+def ramp(start=1.0, steps=10, end=10.0):
+    return keras.optimizers.schedules.PolynomialDecay(start, steps, end_learning_rate=end)
+
+
+def test_a_scheduled_weight_is_the_schedule_at_the_given_step():
+    g = rng.normal(size=(8, 6)).astype("float32")
+    ref = np.mean(np_norms(g) ** 2)
+    r1 = losses.R1Penalty(gamma=ramp())  # 1 -> 10 linearly over 10 steps, then 10
+    assert r1.scheduled and not losses.R1Penalty(gamma=3).scheduled
+    for step, gamma in ((0, 1.0), (5, 5.5), (10, 10.0), (50, 10.0)):
+        np.testing.assert_allclose(float(r1(g, step=step)), 0.5 * gamma * ref, rtol=1e-5)
+    gp = losses.WGANGradientPenalty(weight=ramp(0.0, 4, 8.0))
+    np.testing.assert_allclose(float(gp(g, step=2)), 4.0 * np.mean((np_norms(g) - 1) ** 2), rtol=1e-5)
+    with pytest.raises(ValueError, match="scheduled weight.*pass the discriminator's step"):
+        r1(g)
+
+
+def test_a_scheduled_weight_survives_serialization_as_json():
+    import json
+
+    for loss in (losses.BCER1(gamma=ramp(), every=2), losses.BCE(penalty=losses.R1Penalty(gamma=ramp())), losses.WGANGP(gp_weight=ramp())):
+        config = json.loads(json.dumps(keras.saving.serialize_keras_object(loss)))
+        again = keras.saving.deserialize_keras_object(config)
+        assert again.penalty.scheduled and isinstance(again.penalty.weight, keras.optimizers.schedules.PolynomialDecay)
+        assert float(again.penalty.weight_at(5)) == pytest.approx(5.5)
+    # the form a recipe or the command line gives: the schedule's config inside the loss's
+    named = losses.get({"class_name": "BCER1", "registered_name": "kgan>BCER1", "config": {"gamma": keras.optimizers.schedules.serialize(ramp())}})
+    assert float(named.penalty.weight_at(10)) == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("weight", ["10", -1.0, True, {"class_name": "NoSuchSchedule", "config": {}}])
+def test_a_weight_that_is_neither_a_number_nor_a_schedule_is_refused(weight):
+    with pytest.raises(ValueError, match="gamma must be a number >= 0 or a keras.optimizers.schedules.LearningRateSchedule"):
+        losses.R1Penalty(gamma=weight)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_the_model_gives_a_scheduled_penalty_the_discriminators_step(jit):
+    keras.utils.set_random_seed(0)
+    gan = kgan.architectures.get("mlp")(input_shape=(2,), latent_dim=2, units=8, depth=1)
+    if jit and keras.backend.backend() == "torch":
+        pytest.skip("torch.compile cannot take a gradient penalty's double backward (tested above)")
+    off_then_on = keras.optimizers.schedules.PiecewiseConstantDecay([0], [0.0, 1.0])  # gamma 0 at step 0, 1 after
+    gan.compile(loss=losses.BCE(penalty=losses.R1Penalty(gamma=off_then_on)), jit_compile=jit)
+    x = rng.normal(size=(32, 2)).astype("float32")
+    seen = [gan.train_on_batch(x, return_dict=True)["penalty"] for _ in range(3)]
+    assert seen[0] == 0 and seen[1] > 0 and seen[2] > 0

@@ -303,6 +303,20 @@ def test_a_recipe_learning_rate_may_be_a_schedule_that_follows_each_optimizers_s
     assert float(fresh.d_optimizer.learning_rate) == pytest.approx(1e-3)
 
 
+def test_a_recipe_loss_with_a_scheduled_penalty_is_built_trained_and_reloaded(tiny_images, tmp_path):
+    gamma = keras.optimizers.schedules.serialize(keras.optimizers.schedules.PolynomialDecay(1.0, 4, end_learning_rate=10.0))
+    loss = {"class_name": "BCER1", "registered_name": "kgan>BCER1", "config": {"gamma": gamma, "every": 1}}  # as --option recipe= gives it
+    gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0, recipe={"loss": loss})
+    gan.compile()
+    assert gan.gan_loss.penalty.scheduled
+    gan.fit(tiny_images, batch_size=16, epochs=2, verbose=0)
+    assert float(gan.gan_loss.penalty.weight_at(gan.d_optimizer.iterations)) == pytest.approx(10.0)
+    gan.save(tmp_path / "r1.keras")
+    again = keras.models.load_model(tmp_path / "r1.keras")
+    again.compile()
+    assert float(again.gan_loss.penalty.weight_at(2)) == pytest.approx(5.5)
+
+
 @pytest.mark.parametrize("rate", [0, -1e-3, "fast", {"class_name": "NoSuchSchedule", "config": {}}])
 def test_a_recipe_learning_rate_that_is_not_a_rate_is_refused_before_training(rate):
     with pytest.raises(ConfigurationError, match=r"recipe\['learning_rate'\] must be a positive number or a keras.optimizers.schedules"):

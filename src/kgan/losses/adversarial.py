@@ -120,15 +120,17 @@ class BCER1(BCE):
     """Non-saturating BCE with an R1 penalty on reals, applied lazily every ``every`` steps.
 
     Args:
-        gamma: R1 strength, ``gamma / 2 * E||dD(x)/dx||^2``.
+        gamma: R1 strength, ``gamma / 2 * E||dD(x)/dx||^2``: a number, or a schedule of the
+            discriminator's step as in [`R1Penalty`][kgan.losses.R1Penalty] (a
+            ``keras.optimizers.schedules.LearningRateSchedule`` or its config).
         every: Apply R1 every ``every`` discriminator steps (scaled by ``every``).
     """
 
-    def __init__(self, gamma: float = 10.0, every: int = 4, label_smoothing: float = 0.0):
+    def __init__(self, gamma=10.0, every: int = 4, label_smoothing: float = 0.0):
         super().__init__(label_smoothing=label_smoothing, penalty=R1Penalty(gamma=gamma, every=every))
 
     def get_config(self) -> dict:
-        return {"gamma": self.penalty.gamma, "every": self.penalty.every, "label_smoothing": self.label_smoothing}
+        return {"gamma": self.penalty.weight_config(), "every": self.penalty.every, "label_smoothing": self.label_smoothing}
 
     @classmethod
     def from_config(cls, config: dict):
@@ -172,14 +174,15 @@ class WGANGP(GANLoss):
     sigmoid) and should not use batch norm.
 
     Args:
-        gp_weight: The penalty weight lambda (10 in the paper).
+        gp_weight: The penalty weight lambda (10 in the paper), or a schedule of the critic's step as
+            ``weight`` in [`GradientPenalty`][kgan.losses.GradientPenalty].
     """
 
     default_d_steps = 5
     default_optimizer = {"learning_rate": 1e-3, "beta_1": 0.0, "beta_2": 0.9}
     unbounded_values = True  # critic values estimate a distance on no fixed scale
 
-    def __init__(self, gp_weight: float = 10.0):
+    def __init__(self, gp_weight=10.0):
         super().__init__(penalty=WGANGradientPenalty(weight=gp_weight))
 
     def discriminator_loss(self, real_logits, fake_logits):
@@ -189,7 +192,7 @@ class WGANGP(GANLoss):
         return wasserstein_generator_loss(fake_logits)
 
     def get_config(self) -> dict:
-        return {"gp_weight": self.penalty.weight}
+        return {"gp_weight": self.penalty.weight_config()}
 
     @classmethod
     def from_config(cls, config: dict):

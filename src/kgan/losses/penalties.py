@@ -47,33 +47,83 @@ def r1_penalty(grads):
     return ops.mean(ops.sum(ops.square(flat), axis=1))
 
 
+def _check_weight(name: str, weight):
+    """A penalty's weight as it is kept: a float ``>= 0`` or a built step schedule."""
+    if isinstance(weight, dict):
+        try:
+            built = keras.optimizers.schedules.deserialize(weight)
+        except Exception as error:  # Keras raises TypeError, ValueError or KeyError for a bad config
+            built = error
+        if not isinstance(built, keras.optimizers.schedules.LearningRateSchedule):  # an unknown class name comes back as a str
+            raise ValueError(
+                f"{name} must be a number >= 0 or a keras.optimizers.schedules.LearningRateSchedule (instance or "
+                f"config); the config {weight!r} does not build one" + (f": {built}" if isinstance(built, Exception) else ".")
+            )
+        return built
+    if isinstance(weight, keras.optimizers.schedules.LearningRateSchedule):
+        return weight
+    if isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight >= 0:
+        return float(weight)
+    raise ValueError(
+        f"{name} must be a number >= 0 or a keras.optimizers.schedules.LearningRateSchedule of the "
+        f"discriminator's step (for example PolynomialDecay(1.0, 4000, end_learning_rate=10.0)), received {weight!r}"
+    )
+
+
 class GradientPenalty:
     """Base class: a weighted penalty on ``dD(x)/dx`` at points chosen from the real and fake batches.
 
     Args:
-        weight: Multiplier applied to the penalty before it is added to the discriminator loss.
+        weight: Multiplier applied to the penalty before it is added to the discriminator loss: a
+            number, or a weight that changes during training given as a
+            ``keras.optimizers.schedules.LearningRateSchedule`` (or its config). Keras' schedules are
+            functions of a step count and nothing else; here the step is the discriminator's: the
+            number of updates its optimizer has made. ``PolynomialDecay(1.0, 4000,
+            end_learning_rate=10.0)`` grows the weight linearly from 1 to 10 over 4,000 steps, then
+            holds it.
         every: Apply the penalty only on every ``every``-th discriminator step, multiplied by
             ``every`` so that its average strength is unchanged ("lazy regularization", Karras et al.,
             2020). ``1`` applies it on every step.
     """
 
-    def __init__(self, weight: float = 10.0, every: int = 1):
-        if not weight >= 0:
-            raise ValueError(f"weight must be >= 0, received {weight!r}")
+    def __init__(self, weight=10.0, every: int = 1):
         if int(every) != every or every < 1:
             raise ValueError(f"every must be an integer >= 1, received {every!r}")
-        self.weight, self.every = float(weight), int(every)
+        self.weight, self.every = _check_weight("weight", weight), int(every)
+
+    @property
+    def scheduled(self) -> bool:
+        """Whether the weight changes with the discriminator's step."""
+        return not isinstance(self.weight, float)
+
+    def weight_at(self, step=None):
+        """The weight at discriminator step ``step`` (a number or scalar tensor; needed only when scheduled)."""
+        if not self.scheduled:
+            return self.weight
+        if step is None:
+            raise ValueError(f"{type(self).__name__} has a scheduled weight ({self.weight!r}); pass the discriminator's step: penalty(grads, step=...)")
+        return ops.cast(self.weight(step), "float32")
 
     def points(self, real, fake, seed=None):
         """Where to take the gradient: a tensor shaped like ``real``."""
         raise NotImplementedError
 
-    def __call__(self, grads):
-        """The weighted penalty (a scalar) from the gradients at [`points()`][kgan.losses.penalties.GradientPenalty.points]."""
+    def __call__(self, grads, step=None):
+        """The weighted penalty (a scalar) from the gradients at [`points()`][kgan.losses.penalties.GradientPenalty.points].
+
+        Args:
+            grads: ``dD(x)/dx`` at the points, shape ``(batch, ...)``.
+            step: The discriminator optimizer's update count, for a scheduled weight
+                ([`weight_at()`][kgan.losses.penalties.GradientPenalty.weight_at]).
+        """
         raise NotImplementedError
 
+    def weight_config(self):
+        """The weight as JSON: the number, or the schedule's serialized config."""
+        return keras.optimizers.schedules.serialize(self.weight) if self.scheduled else self.weight
+
     def get_config(self) -> dict:
-        return {"weight": self.weight, "every": self.every}
+        return {"weight": self.weight_config(), "every": self.every}
 
     @classmethod
     def from_config(cls, config: dict):
@@ -97,8 +147,8 @@ class WGANGradientPenalty(GradientPenalty):
         eps = keras.random.uniform(shape, 0.0, 1.0, dtype=real.dtype, seed=seed)
         return eps * real + (1.0 - eps) * fake
 
-    def __call__(self, grads):
-        return self.weight * wgan_gradient_penalty(grads)
+    def __call__(self, grads, step=None):
+        return self.weight_at(step) * wgan_gradient_penalty(grads)
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -106,22 +156,30 @@ class R1Penalty(GradientPenalty):
     """R1: ``gamma / 2 * E_real[||dD(x)/dx||_2^2]``, the gradient penalty on real samples only.
 
     Args:
-        gamma: Penalty strength (``weight`` is ``gamma``; the factor 1/2 is applied here).
+        gamma: Penalty strength (``weight`` is ``gamma``; the factor 1/2 is applied here): a number or
+            a schedule of the discriminator's step, as ``weight`` in
+            [`GradientPenalty`][kgan.losses.penalties.GradientPenalty].
         every: Lazy regularization interval, see [`GradientPenalty`][kgan.losses.penalties.GradientPenalty].
+
+    Example:
+        >>> # gamma 1 at first, growing linearly to 10 over 4,000 discriminator steps
+        >>> gamma = keras.optimizers.schedules.PolynomialDecay(1.0, 4000, end_learning_rate=10.0)
+        >>> gan.compile(loss=kgan.losses.BCE(penalty=kgan.losses.R1Penalty(gamma=gamma, every=4)))
     """
 
-    def __init__(self, gamma: float = 10.0, every: int = 1):
-        super().__init__(weight=gamma, every=every)
+    def __init__(self, gamma=10.0, every: int = 1):
+        super().__init__(weight=_check_weight("gamma", gamma), every=every)
 
     @property
-    def gamma(self) -> float:
+    def gamma(self):
+        """The strength: a float, or the schedule."""
         return self.weight
 
     def points(self, real, fake, seed=None):
         return real
 
-    def __call__(self, grads):
-        return 0.5 * self.weight * r1_penalty(grads)
+    def __call__(self, grads, step=None):
+        return 0.5 * self.weight_at(step) * r1_penalty(grads)
 
     def get_config(self) -> dict:
-        return {"gamma": self.weight, "every": self.every}
+        return {"gamma": self.weight_config(), "every": self.every}

@@ -356,7 +356,7 @@ class GANModel(AdversarialModel):
 
         def value():
             grads = self.input_gradients(lambda p: self.discriminate(p, labels, training=training, augment=False), points)
-            return penalty(grads)
+            return penalty(grads, step=self.d_optimizer.iterations)
 
         if not training or penalty.every == 1:
             return value()
