@@ -88,11 +88,15 @@ def test_features_equal_the_torchscript_network(extractor, reference):
 
 @pytest.mark.slow
 def test_frechet_distance_agrees_with_fid_helper(extractor, reference):
-    """64 real digits against 64 other real digits and 64 noise images: FID within 1e-3 relative."""
+    """32 real digits against 32 other real digits and 32 noise images: FID within 1e-3 relative.
+
+    Few samples give rank-deficient covariances (31 of 2,048 dimensions), which is where the two
+    ways of taking the matrix square root (kgan's eigenvalues, the reference's ``sqrtm``) would part
+    if either were unstable."""
     rng = np.random.default_rng(1)
     x = kgan.datasets.load("mnist-5k")
-    real_a, real_b = x[rng.choice(len(x), 64, replace=False)], x[rng.choice(len(x), 64, replace=False)]
-    noise = rng.uniform(-1, 1, size=(64, 28, 28, 1)).astype("float32")
+    real_a, real_b = x[rng.choice(len(x), 32, replace=False)], x[rng.choice(len(x), 32, replace=False)]
+    noise = rng.uniform(-1, 1, size=(32, 28, 28, 1)).astype("float32")
     feats = {name: extractor.features(images) for name, images in (("a", real_a), ("b", real_b), ("noise", noise))}
     ref = {name: _reference_features(reference, images) for name, images in (("a", real_a), ("b", real_b), ("noise", noise))}
     for key in feats:

@@ -80,3 +80,24 @@ def test_pluggable_extractor_and_errors():
         extractor.features(rng.normal(size=(5, 3)))
     with pytest.raises(ConfigurationError, match="28x28x1"):
         metrics.evaluate_samples(rng.normal(size=(60, 4)), rng.normal(size=(60, 4)))
+
+
+def test_frechet_distance_equals_the_matrix_square_root_formula():
+    """The eigenvalue route gives the value of scipy.linalg.sqrtm, the reference FID code's method,
+    for full-rank and for rank-deficient (fewer samples than dimensions) covariances."""
+    from scipy import linalg
+
+    rng = np.random.default_rng(3)
+    for n, d in ((500, 20), (12, 40)):
+        a = np.maximum(rng.normal(size=(n, d)) @ rng.normal(size=(d, d)), 0)
+        b = np.maximum(rng.normal(size=(n, d)) @ rng.normal(size=(d, d)) * 1.3 + 0.2, 0)
+        (mu1, s1), (mu2, s2) = metrics.feature_statistics(a), metrics.feature_statistics(b)
+        expected = ((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(linalg.sqrtm(s1 @ s2)).real
+        assert metrics.frechet_distance(mu1, s1, mu2, s2) == pytest.approx(expected, rel=1e-7)
+
+
+def test_frechet_distance_of_non_finite_features_is_nan():
+    f = np.random.default_rng(0).normal(size=(10, 3))
+    bad = f.copy()
+    bad[0, 0] = np.nan
+    assert np.isnan(metrics.frechet_distance_from_features(f, bad))
