@@ -83,8 +83,11 @@ def test_train_generators_keeps_every_stage(tmp_path):
 
 @pytest.mark.slow
 def test_harden_trains_its_own_generator_and_keeps_every_stage(tmp_path):
+    x, y = kgan.datasets.load("mnist-5k", with_labels=True)
+    keep = np.random.default_rng(0).permutation(len(x))[:640]  # every class, a seventh of the steps
+    np.savez(tmp_path / "digits.npz", x=x[keep], y=y[keep])
     out = tmp_path / "harden"
-    args = ["harden", "--train-gan", "dcgan", "--gan-epochs", "2", "--probe-epochs", "1", "--epochs", "1", "--out", str(out)]
+    args = ["harden", "--dataset", str(tmp_path / "digits.npz"), "--train-gan", "dcgan", "--gan-epochs", "2", "--probe-epochs", "1", "--epochs", "1", "--out", str(out)]
     code, stdout, err = invoke(args)
     assert code == 0, err
     assert sorted(p.name for p in (out / "gan" / "snapshots").iterdir()) == ["epoch_0001.keras", "epoch_0002.keras"]
