@@ -76,6 +76,7 @@ def record_outcome(outcome: dict, kind: str = "numerical_fault") -> None:
             json.dump(outcome, handle, indent=2)
 
 
+@pytest.mark.heavy  # about 17 s on 2 cores
 def test_full_disk_at_a_checkpoint_keeps_the_files_and_the_same_call_resumes(tmp_path, monkeypatch):
     """The disk fills up while epoch 2's model.keras is written: the write fails half-way (a write
     error injected at kgan's file layer, with half a temporary file on disk), training stops with a

@@ -41,6 +41,7 @@ def test_a_held_lock_refuses_a_second_writer_and_names_the_holder(tmp_path):
     OutputLock(tmp_path / "run").acquire().release()  # free again once released
 
 
+@pytest.mark.heavy  # about 8 s on 2 cores
 def test_a_killed_holder_leaves_no_stuck_lock(tmp_path):
     holder = subprocess.Popen(
         [sys.executable, "-c", f"from kgan.files import OutputLock; import time; OutputLock({str(tmp_path)!r}).acquire(); print('held', flush=True); time.sleep(60)"],

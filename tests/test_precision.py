@@ -106,6 +106,7 @@ def recorded(tmp_path):
     return json.loads((tmp_path / "run.json").read_text())["precision"]
 
 
+@pytest.mark.heavy  # about 13 s on 2 cores
 def test_train_builds_under_the_precision_asked_and_records_it(tmp_path, digits):
     gan = small_run(tmp_path / "bf16", digits, precision="bfloat16")
     assert precision.model_precision(gan) == "mixed_bfloat16" == recorded(tmp_path / "bf16")
@@ -114,6 +115,7 @@ def test_train_builds_under_the_precision_asked_and_records_it(tmp_path, digits)
     assert precision.model_precision(gan) == "float32" == recorded(tmp_path / "f32")
 
 
+@pytest.mark.heavy  # about 19 s on 2 cores
 def test_auto_trains_dcgan_in_bfloat16_only_on_a_cpu_with_native_bfloat16(tmp_path, digits, monkeypatch):
     monkeypatch.setattr(precision, "native_bfloat16", lambda: True)
     on_cpu = precision.compute_device() == "cpu"
@@ -135,6 +137,7 @@ class StopAfterOneEpoch(keras.callbacks.Callback):
         self.model.stop_training = True
 
 
+@pytest.mark.heavy  # about 14 s on 2 cores
 def test_a_resumed_run_keeps_the_precision_it_started_with(tmp_path, digits):
     small_run(tmp_path, digits, precision="bfloat16", epochs=2, callbacks=[StopAfterOneEpoch()])  # as if stopped after epoch 1
     gan = small_run(tmp_path, digits, precision="float32", epochs=2)

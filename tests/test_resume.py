@@ -136,6 +136,7 @@ def test_sigint_and_sigterm_stop_at_a_step_then_same_command_equals_uninterrupte
             json.dump({"signals": stops, "epochs": EPOCHS, "state_equal": True, "files_complete": True}, handle)
 
 
+@pytest.mark.heavy  # about 9 s on 2 cores
 def test_a_saved_model_trains_on_exactly_like_the_original(tmp_path):
     x = kgan.testing.random_data((8, 8, 1), 64)
     keras.utils.set_random_seed(0)
@@ -150,6 +151,7 @@ def test_a_saved_model_trains_on_exactly_like_the_original(tmp_path):
         np.testing.assert_allclose(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.heavy  # about 12 s on 2 cores
 def test_backup_and_restore_resumes_a_gan_in_python(tmp_path):
     x = kgan.testing.random_data((8, 8, 1), 64)
 

@@ -21,6 +21,7 @@ def two_domains(n=16):
     return rng.uniform(-1, 1, (n, 8, 8, 1)).astype("float32"), rng.uniform(-1, 1, (n, 8, 8, 1)).astype("float32")
 
 
+@pytest.mark.heavy  # about 14 s on 2 cores
 def test_one_step_updates_all_four_networks_and_their_optimizers(tiny_cyclegan):
     x, y = two_domains()
     nets = [tiny_cyclegan.generator_g, tiny_cyclegan.generator_f, tiny_cyclegan.discriminator_x, tiny_cyclegan.discriminator_y]
@@ -35,6 +36,7 @@ def test_one_step_updates_all_four_networks_and_their_optimizers(tiny_cyclegan):
     assert int(tiny_cyclegan.pool_x_count) == 16 and int(tiny_cyclegan.pool_y_count) == 16
 
 
+@pytest.mark.heavy  # about 14 s on 2 cores
 def test_fixed_inputs_come_from_the_first_batch_and_survive_saving(tiny_cyclegan, tmp_path):
     x, y = two_domains()
     tiny_cyclegan.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)

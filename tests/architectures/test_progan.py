@@ -106,6 +106,7 @@ def test_growing_computes_the_same_logits_and_fakes_as_the_whole_gated_networks(
         np.testing.assert_allclose(full, expected.repeat(16 // side, 1).repeat(16 // side, 2), atol=1e-5)
 
 
+@pytest.mark.heavy  # about 8 s on 2 cores
 def test_fit_trains_the_same_networks_growing_or_gated():
     """Without a gradient penalty (the one difference: its input's resolution) both paths train alike."""
     x = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32")

@@ -44,6 +44,7 @@ def trained_gans(tmp_path_factory):
     return paths
 
 
+@pytest.mark.heavy  # about 13 s on 2 cores
 def test_hardened_classifier_learns_to_reject_fakes_and_noise_and_keeps_clean_accuracy(trained_gans):
     x, y = bars()
     result = augment.harden(
@@ -75,6 +76,7 @@ def test_hardened_classifier_learns_to_reject_fakes_and_noise_and_keeps_clean_ac
     assert "| false rejects | 0.5% | 1% | 2% | 5% |" in result.table()
 
 
+@pytest.mark.heavy  # about 8 s on 2 cores
 def test_the_argmax_rule_gives_the_baseline_the_hardened_classifiers_rate(trained_gans):
     x, y = bars(240)
     result = augment.harden(x, y, [str(trained_gans[0])], [str(trained_gans[1])], epochs=1, batch_size=32, n_probe=50, false_reject_rate=None)
@@ -153,6 +155,7 @@ def test_stratified_split_holds_out_every_class():
         augment.stratified_split(y, 1.0)
 
 
+@pytest.mark.heavy  # about 11 s on 2 cores
 def test_kgan_harden_writes_both_classifiers_and_the_report(trained_gans, tmp_path):
     x, y = bars(240)
     data = tmp_path / "bars.npz"

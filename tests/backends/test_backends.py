@@ -59,6 +59,7 @@ def test_every_piece_of_state_is_carried_from_step_to_step(tiny_images):
     assert np.isfinite(logs["d_loss"]) and np.isfinite(logs["g_loss"])
 
 
+@pytest.mark.heavy  # about 12 s on 2 cores
 def test_shared_generator_pass_and_gradient_penalties_train(tiny_images):
     for kwargs in ({"shared_generator_pass": True}, {"loss": "wgan-gp"}, {"loss": "bce-r1"}):
         gan = kgan.architectures.get("dcgan")(input_shape=(8, 8, 1), latent_dim=4, width=4, seed=0)
@@ -128,6 +129,7 @@ def test_pytorch_refuses_data_parallelism_and_names_the_backends_that_have_it(ti
         keras.distribution.set_distribution(None)
 
 
+@pytest.mark.heavy  # about 12 s on 2 cores
 @pytest.mark.skipif(not installed("jax"), reason="jax is not installed")
 def test_jax_keeps_compiled_programs_in_kgans_cache(tmp_path):
     code = "import jax, kgan; print(jax.config.jax_compilation_cache_dir)"

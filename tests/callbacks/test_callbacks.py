@@ -132,6 +132,7 @@ def test_diagnostics_judge_the_first_steps_and_name_the_learning_rates(tmp_path)
     assert diag._judge_early(10, {"d_acc_real": 0.7, "d_acc_fake": 0.6, "g_loss": -14.0, "d_loss": -3.0}) == []
 
 
+@pytest.mark.heavy  # about 11 s on 2 cores
 def test_a_discriminator_learning_rate_that_breaks_training_is_reported_within_25_steps(tmp_path):
     # Measured on mnist-5k digits: D's Adam at 0.05 sends d_loss to ~10^4 within 10 steps (1e-3: ~1.2).
     digits = kgan.datasets.load("mnist-5k")[:512]

@@ -72,6 +72,7 @@ def test_train_keeps_snapshots_and_harden_reads_them_from_the_run_directory(tmp_
         kgan.augment.run_generators(out / "snapshots")
 
 
+@pytest.mark.heavy  # about 9 s on 2 cores
 def test_train_generators_keeps_every_stage(tmp_path):
     paths = kgan.augment.train_generators("ring8", tmp_path / "gan", "mlp", epochs=2, snapshot_every=1)
     assert paths == [str(tmp_path / "gan" / "snapshots" / "epoch_0001.keras"), str(tmp_path / "gan" / "model.keras")]

@@ -51,6 +51,7 @@ def test_help_and_version_do_not_import_keras():
         assert time.perf_counter() - started < 5  # measured 0.1 s; TensorFlow's import alone takes 5 s
 
 
+@pytest.mark.heavy  # about 14 s on 2 cores
 def test_train_is_quiet_and_ends_with_a_summary(tmp_path):
     out = tmp_path / "run"
     run = _kgan("train", "mlp", "--dataset", "ring8", "--epochs", "2", "--out", str(out), env={"TF_CPP_MIN_LOG_LEVEL": "0"})
@@ -64,6 +65,7 @@ def test_train_is_quiet_and_ends_with_a_summary(tmp_path):
     assert str(out / "training.png") in lines[-1] and str(out / "model.keras") in lines[-1]  # ring8 has no image grids
 
 
+@pytest.mark.heavy  # about 11 s on 2 cores
 def test_verbose_shows_the_native_lines(tmp_path):
     run = _kgan("--verbose", "train", "mlp", "--dataset", "ring8", "--epochs", "1", "--out", str(tmp_path / "run"), env={"TF_CPP_MIN_LOG_LEVEL": "0"})
     assert run.returncode == 0

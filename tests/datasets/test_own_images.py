@@ -93,6 +93,7 @@ def test_bad_channels_are_refused():
         kgan.datasets.load("mnist-5k", channels=2)
 
 
+@pytest.mark.heavy  # about 11 s on 2 cores
 def test_color_digits_are_deterministic_and_contrasted():
     x, y = kgan.datasets.load("mnist-5k-color", with_labels=True)
     assert x.shape == (5000, 32, 32, 3) and np.bincount(y).tolist() == [500] * 10

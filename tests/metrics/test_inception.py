@@ -75,6 +75,7 @@ def test_network_has_the_2015_graph_shape():
     assert model.count_params() == 21_802_784
 
 
+@pytest.mark.heavy  # about 18 s on 2 cores
 def test_features_equal_the_torchscript_network(extractor, reference):
     rng = np.random.default_rng(0)
     digits = kgan.datasets.load("mnist-5k")[:4]  # grey 28x28: repeated to RGB, upsampled

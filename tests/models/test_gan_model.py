@@ -88,6 +88,7 @@ def test_fit_with_and_without_xla(tiny_images, jit):
     assert np.isfinite(history.history["g_loss"][0])
 
 
+@pytest.mark.heavy  # about 15 s on 2 cores
 def test_fit_accepts_tf_data_pydataset_and_labelled_tuples(tiny_gan, tiny_images):
     labels = np.arange(64) % 3
     tiny_gan.fit(tiny_images, labels, batch_size=32, epochs=1, verbose=0)
