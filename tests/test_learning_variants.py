@@ -25,18 +25,18 @@ def picture(name, images, columns=10):
 def test_cgan_draws_the_digit_it_is_asked_for():
     """cgan + its recipe on mnist-5k: samples for digit k read as k by kgan's MNIST classifier.
 
-    The issue asks for >= 90% averaged over the ten digits, after 4 epochs of batch 32 here
-    (measured: 75.1%, 89.5%, 93.4%, 96.5% after epochs 1-4, 97.2% after 5); docs/variants/cgan.md
-    has the pictures.
+    At least 90% averaged over the ten digits, after 3 epochs of batch 32 here (measured: 75.1%,
+    89.5%, 93.4%, 96.5% after epochs 1-4, 97.2% after 5 on the AVX512 CPU; 94.5% after 3 on the
+    AVX2 one, 84 s); docs/variants/cgan.md has the pictures.
     """
     x, y = kgan.datasets.load("mnist-5k", with_labels=True)
     gan = kgan.architectures.get("cgan")(input_shape=(28, 28, 1), num_classes=10, seed=0)
     gan.compile()
     start = time.perf_counter()
-    gan.fit(epoch_batches(x, 32, 0, 0, 4, y=y.astype("int32")), steps_per_epoch=157, epochs=4, verbose=0)
+    gan.fit(epoch_batches(x, 32, 0, 0, 3, y=y.astype("int32")), steps_per_epoch=157, epochs=3, verbose=0)
     seconds = time.perf_counter() - start
     accuracy = kgan.metrics.conditional_accuracy(gan, n_per_class=200, seed=1)
-    print(f"cgan, 4 epochs in {seconds:.0f} s: {accuracy}")
+    print(f"cgan, 3 epochs in {seconds:.0f} s: {accuracy}")
     picture("cgan.png", gan.sample_fixed())
     assert accuracy.mean >= 0.90, accuracy
 
