@@ -47,3 +47,17 @@ def test_check_number_intervals():
     with pytest.raises(ConfigurationError, match="lambda must be a number >= 0, received -2"):
         check_number("lambda", -2, 0)
     assert check_number("t", float("inf")) == float("inf") and check_number("t", None, none=True) is None
+
+
+def test_check_schedule_config_builds_the_schedule_or_names_the_argument_and_the_reason():
+    import keras
+
+    from kgan.arguments import check_schedule_config
+
+    config = keras.optimizers.schedules.serialize(keras.optimizers.schedules.PolynomialDecay(1.0, 10, end_learning_rate=3.0))
+    built = check_schedule_config("gamma", config, "a number")
+    assert isinstance(built, keras.optimizers.schedules.PolynomialDecay) and float(built(10)) == pytest.approx(3.0)
+    with pytest.raises(ValueError, match=r"gamma must be a number \(instance or config\); the config .* does not build one"):
+        check_schedule_config("gamma", {"class_name": "NoSuchSchedule", "config": {}}, "a number", error=ValueError)
+    with pytest.raises(ConfigurationError, match="does not build one: "):  # Keras' reason is kept
+        check_schedule_config("rate", {"class_name": "PolynomialDecay", "config": {"nonsense": 1}}, "a rate")

@@ -20,7 +20,7 @@ from typing import Any
 
 from kgan.errors import ConfigurationError
 
-__all__ = ["check_int", "check_number", "positive_int"]
+__all__ = ["check_int", "check_number", "check_schedule_config", "positive_int"]
 
 
 def check_int(name: str, value: Any, minimum: int = 1, *, none: bool = False, meaning: str = "", error: type[Exception] = ConfigurationError) -> int | None:
@@ -88,3 +88,29 @@ def check_number(
             allowed = "a number"
         raise error(f"{name} must be {'None or ' if none else ''}{allowed}{meaning}, received {value!r}")
     return float(value)
+
+
+def check_schedule_config(name: str, config: dict, allows: str, *, error: type[Exception] = ConfigurationError):
+    """The ``keras.optimizers.schedules.LearningRateSchedule`` that a serialized config builds.
+
+    Args:
+        name: The argument's name as the user wrote it (``"gamma"``, ``"recipe['learning_rate']"``).
+        config: The schedule's config, as ``keras.optimizers.schedules.serialize`` writes it.
+        allows: What the argument allows, for the message (``"a positive number or a ..."``).
+        error: The exception class raised.
+
+    Raises:
+        error: When the config does not build a schedule, with Keras' reason where it gave one.
+    """
+    import keras  # here, so that importing this module stays free of Keras
+
+    try:
+        built = keras.optimizers.schedules.deserialize(config)
+    except Exception as reason:  # Keras raises TypeError, ValueError or KeyError for a bad config
+        built = reason
+    if not isinstance(built, keras.optimizers.schedules.LearningRateSchedule):  # an unknown class name comes back as a str
+        raise error(
+            f"{name} must be {allows} (instance or config); the config {config!r} does not build one"
+            + (f": {built}" if isinstance(built, Exception) else ".")
+        )
+    return built

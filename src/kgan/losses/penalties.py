@@ -10,6 +10,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from kgan.arguments import check_schedule_config
+
 __all__ = [
     "GradientPenalty",
     "WGANGradientPenalty",
@@ -50,16 +52,7 @@ def r1_penalty(grads):
 def _check_weight(name: str, weight):
     """A penalty's weight as it is kept: a float ``>= 0`` or a built step schedule."""
     if isinstance(weight, dict):
-        try:
-            built = keras.optimizers.schedules.deserialize(weight)
-        except Exception as error:  # Keras raises TypeError, ValueError or KeyError for a bad config
-            built = error
-        if not isinstance(built, keras.optimizers.schedules.LearningRateSchedule):  # an unknown class name comes back as a str
-            raise ValueError(
-                f"{name} must be a number >= 0 or a keras.optimizers.schedules.LearningRateSchedule (instance or "
-                f"config); the config {weight!r} does not build one" + (f": {built}" if isinstance(built, Exception) else ".")
-            )
-        return built
+        return check_schedule_config(name, weight, "a number >= 0 or a keras.optimizers.schedules.LearningRateSchedule", error=ValueError)
     if isinstance(weight, keras.optimizers.schedules.LearningRateSchedule):
         return weight
     if isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight >= 0:

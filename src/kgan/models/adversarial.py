@@ -24,6 +24,7 @@ import keras
 import numpy as np
 
 from kgan import losses as losses_module
+from kgan.arguments import check_schedule_config
 from kgan.errors import ConfigurationError, KganError
 from kgan.models.backend import GANTrainer
 from kgan.models.capabilities import Capabilities
@@ -44,16 +45,7 @@ def _check_learning_rate(rate: Any) -> float | dict:
     if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
         return keras.optimizers.schedules.serialize(rate)
     if isinstance(rate, dict):
-        try:
-            built = keras.optimizers.schedules.deserialize(rate)
-        except Exception as error:  # Keras raises TypeError, ValueError or KeyError for a bad config
-            built = error
-        if not isinstance(built, keras.optimizers.schedules.LearningRateSchedule):  # an unknown class name comes back as a str
-            raise ConfigurationError(
-                f"recipe['learning_rate'] must be a positive number or a keras.optimizers.schedules "
-                f"LearningRateSchedule (instance or config); the config {rate!r} does not build one"
-                + (f": {built}" if isinstance(built, Exception) else ".")
-            )
+        check_schedule_config("recipe['learning_rate']", rate, "a positive number or a keras.optimizers.schedules LearningRateSchedule")
         return rate
     if isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate > 0:
         return float(rate)
