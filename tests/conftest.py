@@ -21,9 +21,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.core)
         elif backend != "tensorflow":
             item.add_marker(pytest.mark.skip(reason=f"TensorFlow suite; on {backend!r} the core suite runs (tests/conftest.py CORE)"))
-    # The long tests first (slow, then heavy): pytest-xdist hands tests out in this order, so the two workers finish
-    # together instead of one running the last learning test alone (the sort is stable, and every
-    # worker collects the same order).
+    # The long tests first (slow, then heavy): pytest-xdist gives each worker a run of this order and
+    # an idle worker steals from the end of the other's (--dist worksteal), so what is left to steal
+    # at the end is short and the two workers finish together (the sort is stable, and every worker
+    # collects the same order).
     items.sort(key=lambda item: (item.get_closest_marker("slow") is None, item.get_closest_marker("heavy") is None))
 
 
